@@ -1,0 +1,788 @@
+"""Chapter 1 — Linear algebra for deep learning.
+
+Rows are examples: ``X`` has shape (n, d) and a layer computes ``X @ W + b`` with ``W`` of shape
+(d_in, d_out), the sources' X_k = psi(X_{k-1} W_k). Every function here implements a formula derived in
+``book/01_linear_algebra.ipynb`` and is checked against it in ``tests/test_linalg.py``; the claim ids in
+:data:`CLAIMS` name those facts.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = [
+    "CLAIMS",
+    "ACTIVATIONS",
+    "chain_matmul_flops",
+    "dense",
+    "dense_vjp",
+    "frobenius_loss",
+    "frobenius_loss_grad",
+    "jl_min_dim",
+    "lipschitz_ratio",
+    "matmul_flops",
+    "max_distortion",
+    "pairwise_sq_distances",
+    "power_iteration",
+    "quadratic_trace",
+    "quadratic_trace_grad",
+    "random_projection",
+    "singular_values",
+    "singular_values_2x2",
+    "spectral_norm",
+    "symmetric_eig",
+    "trace_inner",
+    "two_layer_network",
+    "unit_circle_image",
+]
+
+#: The facts of this chapter, by claim id. The book, the tests and the ledger use these ids.
+CLAIMS = {
+    "linalg.layer-shapes": "X (n, d_in) @ W (d_in, d_out) + b (d_out,) has shape (n, d_out); row i is x_i W + b",
+    "linalg.dense-vjp": "for Z = XW + b: dX = G W^T, dW = X^T G, db = column sums of G",
+    "linalg.matmul-cost": "an (n, k) @ (k, m) product costs n k m multiplications and n (k - 1) m additions",
+    "linalg.trace-inner": "tr(A^T B) = sum_ij A_ij B_ij (the Frobenius inner product)",
+    "linalg.frobenius-gradient": "d||XW - Y||_F^2 / dW = 2 X^T (XW - Y)",
+    "linalg.quadratic-trace-gradient": "d tr(W^T A W) / dW = (A + A^T) W",
+    "linalg.symmetric-eig-2x2": "eigenvalues of [[a, b], [b, c]] are (a+c)/2 -+ sqrt(((a-c)/2)^2 + b^2)",
+    "linalg.singular-values-2x2": "sigma_1,2^2 = (||A||_F^2 +- sqrt(||A||_F^4 - 4 det(A)^2)) / 2",
+    "linalg.frobenius-singular": "||A||_F^2 = tr(A^T A) = sum_i sigma_i^2",
+    "linalg.spectral-lipschitz": "||xW - yW|| <= sigma_max(W) ||x - y||, with equality along the top singular vector",
+    "linalg.power-iteration": "power iteration on W^T W converges to sigma_max(W)^2 at rate (sigma_2/sigma_1)^2",
+    "linalg.johnson-lindenstrauss": "a Gaussian projection to k >= 4 ln n / (eps^2/2 - eps^3/3) dims keeps "
+                                    "all squared distances within 1 +- eps with probability >= 1 - 1/n",
+}
+
+#: Hidden and output activations accepted by :func:`two_layer_network`, by name.
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "identity": lambda z: z,
+    "tanh": np.tanh,
+    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),  # = 1 / (1 + exp(-z)), without overflow
+    "relu": lambda z: np.maximum(z, 0.0),
+}
+
+
+# ------------------------------------------------------------------------------------------ validation
+
+def _array(x: object, name: str, func: str, ndim: int | tuple[int, ...], hint: str = "") -> np.ndarray:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (np.ndarray, list, tuple, int, float, np.number)):
+        raise TypeError(f"{func}: {name} must be a numpy array; got {type(x).__name__}.")
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{func}: {name} must hold real numbers; got dtype {arr.dtype}.")
+    dims = (ndim,) if isinstance(ndim, int) else ndim
+    if arr.ndim not in dims:
+        want = " or ".join(f"{k}-D" for k in dims)
+        raise ValueError(f"{func}: {name} must be {want}; got shape {arr.shape}.{(' ' + hint) if hint else ''}")
+    if arr.size and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{func}: {name} contains NaN or infinity; clean the input first.")
+    return arr.astype(float, copy=False)
+
+
+def _matrix(x: object, name: str, func: str, hint: str = "") -> np.ndarray:
+    return _array(x, name, func, 2, hint)
+
+
+def _positive_int(k: object, name: str, func: str) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"{func}: {name} must be a positive int; got {k!r}.")
+    return int(k)
+
+
+# ---------------------------------------------------------------------------------------------- layers
+
+def dense(X: np.ndarray, W: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    r"""A linear (affine) layer, one row per example.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d_in)
+        Inputs, one example per row.
+    W : ndarray, shape (d_in, d_out)
+        Weights.
+    b : ndarray, shape (d_out,), optional
+        Bias, added to every row.
+
+    Returns
+    -------
+    Z : ndarray, shape (n, d_out)
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not chain (``X.shape[1] != W.shape[0]``) or ``b`` is not (d_out,).
+
+    Notes
+    -----
+    .. math:: Z = X W + \mathbf{1} b^\top, \qquad Z_{ij} = \sum_k X_{ik} W_{kj} + b_j .
+
+    References
+    ----------
+    Book: Linear algebra, "A layer is a linear map" (claim ``linalg.layer-shapes``).
+
+    Examples
+    --------
+    >>> dense(np.ones((2, 3)), np.ones((3, 4)), np.arange(4.0))
+    array([[3., 4., 5., 6.],
+           [3., 4., 5., 6.]])
+    """
+    X = _matrix(X, "X", "dense", "Use X[None, :] for one example.")
+    W = _matrix(W, "W", "dense")
+    if X.shape[1] != W.shape[0]:
+        raise ValueError(f"dense: X has {X.shape[1]} columns but W has {W.shape[0]} rows; W must be "
+                         f"(d_in, d_out) = ({X.shape[1]}, ...). Got X {X.shape}, W {W.shape}.")
+    Z = X @ W
+    if b is not None:
+        b = _array(b, "b", "dense", 1)
+        if b.shape != (W.shape[1],):
+            raise ValueError(f"dense: b must have shape ({W.shape[1]},) to match W's columns; got {b.shape}.")
+        Z = Z + b
+    return Z
+
+
+def dense_vjp(G: np.ndarray, X: np.ndarray, W: np.ndarray, b: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Vector-Jacobian product of :func:`dense`: pull a cotangent ``G`` back to ``X``, ``W`` (and ``b``).
+
+    Parameters
+    ----------
+    G : ndarray, shape (n, d_out)
+        Cotangent of the output, :math:`\partial L / \partial Z`.
+    X : ndarray, shape (n, d_in)
+    W : ndarray, shape (d_in, d_out)
+    b : ndarray, shape (d_out,), optional
+        If given, its gradient is returned too.
+
+    Returns
+    -------
+    dX : ndarray, shape (n, d_in)
+    dW : ndarray, shape (d_in, d_out)
+    db : ndarray, shape (d_out,)
+        Only when ``b`` is given.
+
+    Notes
+    -----
+    .. math:: \frac{\partial L}{\partial X} = G W^\top, \quad
+              \frac{\partial L}{\partial W} = X^\top G, \quad
+              \frac{\partial L}{\partial b} = \mathbf{1}^\top G .
+
+    References
+    ----------
+    Book: Linear algebra, "Matrix calculus" (claim ``linalg.dense-vjp``).
+    """
+    Z = dense(X, W, b)
+    G = _matrix(G, "G", "dense_vjp")
+    if G.shape != Z.shape:
+        raise ValueError(f"dense_vjp: G must have the output's shape {Z.shape}; got {G.shape}.")
+    X = np.asarray(X, dtype=float)
+    W = np.asarray(W, dtype=float)
+    if b is None:
+        return G @ W.T, X.T @ G
+    return G @ W.T, X.T @ G, G.sum(axis=0)
+
+
+def two_layer_network(X: np.ndarray, W1: np.ndarray, W2: np.ndarray, hidden: str = "tanh",
+                      output: str = "identity") -> np.ndarray:
+    r"""The network of Figure 1 of source 000: :math:`Y = \psi_2(\psi_1(X W_1) W_2)`.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, D)
+        Inputs (D = 3 in the figure).
+    W1 : ndarray, shape (D, d_1)
+        First-layer weights (d_1 = 4 hidden units in the figure).
+    W2 : ndarray, shape (d_1, d_2)
+        Second-layer weights (d_2 = 2 outputs in the figure).
+    hidden, output : {"identity", "tanh", "sigmoid", "relu"}
+        The activations psi_1 and psi_2, applied entrywise.
+
+    Returns
+    -------
+    Y : ndarray, shape (n, d_2)
+
+    Raises
+    ------
+    ValueError
+        Unknown activation name or shapes that do not chain.
+
+    References
+    ----------
+    Book: Linear algebra, "A layer is a linear map" (claim ``linalg.layer-shapes``).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> two_layer_network(rng.standard_normal((5, 3)), rng.standard_normal((3, 4)),
+    ...                   rng.standard_normal((4, 2))).shape
+    (5, 2)
+    """
+    for name, value in (("hidden", hidden), ("output", output)):
+        if value not in ACTIVATIONS:
+            raise ValueError(f"two_layer_network: {name} must be one of {sorted(ACTIVATIONS)}; got {value!r}.")
+    H = ACTIVATIONS[hidden](dense(X, W1))
+    try:
+        return ACTIVATIONS[output](dense(H, W2))
+    except ValueError as err:
+        raise ValueError(f"two_layer_network: W2 must be (d_1, d_2) with d_1 = W1.shape[1] = "
+                         f"{np.shape(W1)[1]}; got W2 of shape {np.shape(W2)}.") from err
+
+
+# ------------------------------------------------------------------------------------------------ cost
+
+def matmul_flops(a_shape: tuple[int, int], b_shape: tuple[int, int]) -> tuple[int, int]:
+    """Multiplications and additions in the product of an (n, k) and a (k, m) matrix.
+
+    Parameters
+    ----------
+    a_shape, b_shape : (int, int)
+        Shapes ``(n, k)`` and ``(k, m)``.
+
+    Returns
+    -------
+    (multiplications, additions) : (int, int)
+        ``(n*k*m, n*(k-1)*m)``: each of the n*m outputs is a k-term dot product.
+
+    References
+    ----------
+    Book: Linear algebra, "What a matrix product costs" (claim ``linalg.matmul-cost``).
+
+    Examples
+    --------
+    >>> matmul_flops((256, 784), (784, 10))
+    (2007040, 2004480)
+    """
+    for name, shape in (("a_shape", a_shape), ("b_shape", b_shape)):
+        if not (isinstance(shape, tuple) and len(shape) == 2):
+            raise ValueError(f"matmul_flops: {name} must be a pair (rows, cols); got {shape!r}.")
+        for k in shape:
+            _positive_int(k, name, "matmul_flops")
+    (n, k), (k2, m) = a_shape, b_shape
+    if k != k2:
+        raise ValueError(f"matmul_flops: inner dimensions differ: {a_shape} @ {b_shape}.")
+    return n * k * m, n * (k - 1) * m
+
+
+def chain_matmul_flops(shapes: list[tuple[int, int]], order: str = "left") -> int:
+    """Multiplications in the product ``A_1 A_2 ... A_p`` evaluated left-to-right or right-to-left.
+
+    Parameters
+    ----------
+    shapes : list of (int, int)
+        Shapes of the factors; consecutive ones must chain.
+    order : {"left", "right"}
+        ``"left"`` computes ``((A_1 A_2) A_3) ...``, ``"right"`` computes ``A_1 (A_2 (A_3 ...))``.
+
+    Returns
+    -------
+    int
+
+    References
+    ----------
+    Book: Linear algebra, "What a matrix product costs" (claim ``linalg.matmul-cost``): backpropagation is the
+    right-to-left order applied to a row vector.
+
+    Examples
+    --------
+    >>> chain_matmul_flops([(1, 100), (100, 100), (100, 100)], "left")
+    20000
+    >>> chain_matmul_flops([(1, 100), (100, 100), (100, 100)], "right")
+    1010000
+    """
+    if order not in ("left", "right"):
+        raise ValueError(f"chain_matmul_flops: order must be 'left' or 'right'; got {order!r}.")
+    if not shapes:
+        raise ValueError("chain_matmul_flops: shapes must hold at least one (rows, cols) pair; got [].")
+    seq = list(shapes) if order == "left" else list(reversed(shapes))
+    total = 0
+    acc = seq[0]
+    for nxt in seq[1:]:
+        a, b = (acc, nxt) if order == "left" else (nxt, acc)
+        total += matmul_flops(a, b)[0]
+        acc = (a[0], b[1])
+    return total
+
+
+# ------------------------------------------------------------------------------------- matrix calculus
+
+def trace_inner(A: np.ndarray, B: np.ndarray) -> float:
+    r"""The Frobenius inner product :math:`\operatorname{tr}(A^\top B) = \sum_{ij} A_{ij} B_{ij}`.
+
+    Parameters
+    ----------
+    A, B : ndarray, shape (m, n)
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Book: Linear algebra, "The trace trick" (claim ``linalg.trace-inner``).
+
+    Examples
+    --------
+    >>> trace_inner(np.eye(2), np.array([[1.0, 2.0], [3.0, 4.0]]))
+    5.0
+    """
+    A = _matrix(A, "A", "trace_inner")
+    B = _matrix(B, "B", "trace_inner")
+    if A.shape != B.shape:
+        raise ValueError(f"trace_inner: A and B must have the same shape; got {A.shape} and {B.shape}.")
+    return float(np.sum(A * B))
+
+
+def _regression(X: object, W: object, Y: object, func: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    X = _matrix(X, "X", func)
+    W = _matrix(W, "W", func)
+    Y = _matrix(Y, "Y", func)
+    if X.shape[1] != W.shape[0] or Y.shape != (X.shape[0], W.shape[1]):
+        raise ValueError(f"{func}: need X (n, d), W (d, k), Y (n, k); got X {X.shape}, W {W.shape}, "
+                         f"Y {Y.shape}.")
+    return X, W, Y
+
+
+def frobenius_loss(X: np.ndarray, W: np.ndarray, Y: np.ndarray) -> float:
+    r"""Squared Frobenius error of a linear model, :math:`\lVert XW - Y \rVert_F^2`.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    W : ndarray, shape (d, k)
+    Y : ndarray, shape (n, k)
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    .. math:: L(W) = \lVert XW - Y\rVert_F^2 = \operatorname{tr}\big((XW - Y)^\top (XW - Y)\big).
+
+    References
+    ----------
+    Book: Linear algebra, "Matrix calculus" (claim ``linalg.frobenius-gradient``).
+    """
+    X, W, Y = _regression(X, W, Y, "frobenius_loss")
+    R = X @ W - Y
+    return float(np.sum(R * R))
+
+
+def frobenius_loss_grad(X: np.ndarray, W: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    r"""Gradient of :func:`frobenius_loss` with respect to ``W``.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    W : ndarray, shape (d, k)
+    Y : ndarray, shape (n, k)
+
+    Returns
+    -------
+    ndarray, shape (d, k)
+
+    Notes
+    -----
+    .. math:: \frac{\partial}{\partial W} \lVert XW - Y\rVert_F^2 = 2 X^\top (XW - Y).
+
+    References
+    ----------
+    Book: Linear algebra, "Matrix calculus" (claim ``linalg.frobenius-gradient``).
+    """
+    X, W, Y = _regression(X, W, Y, "frobenius_loss_grad")
+    return 2.0 * X.T @ (X @ W - Y)
+
+
+def _quadratic(W: object, A: object, func: str) -> tuple[np.ndarray, np.ndarray]:
+    W = _matrix(W, "W", func)
+    A = _matrix(A, "A", func)
+    if A.shape != (W.shape[0], W.shape[0]):
+        raise ValueError(f"{func}: A must be square ({W.shape[0]}, {W.shape[0]}) to match W {W.shape}; "
+                         f"got {A.shape}.")
+    return W, A
+
+
+def quadratic_trace(W: np.ndarray, A: np.ndarray) -> float:
+    r"""The quadratic form :math:`\operatorname{tr}(W^\top A W)`.
+
+    Parameters
+    ----------
+    W : ndarray, shape (d, k)
+    A : ndarray, shape (d, d)
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Book: Linear algebra, "The trace trick" (claim ``linalg.quadratic-trace-gradient``).
+    """
+    W, A = _quadratic(W, A, "quadratic_trace")
+    return float(np.sum(W * (A @ W)))
+
+
+def quadratic_trace_grad(W: np.ndarray, A: np.ndarray) -> np.ndarray:
+    r"""Gradient of :func:`quadratic_trace` with respect to ``W``: :math:`(A + A^\top) W`.
+
+    Parameters
+    ----------
+    W : ndarray, shape (d, k)
+    A : ndarray, shape (d, d)
+
+    Returns
+    -------
+    ndarray, shape (d, k)
+
+    References
+    ----------
+    Book: Linear algebra, "The trace trick" (claim ``linalg.quadratic-trace-gradient``).
+    """
+    W, A = _quadratic(W, A, "quadratic_trace_grad")
+    return (A + A.T) @ W
+
+
+# ------------------------------------------------------------------------------------- spectral theory
+
+def symmetric_eig(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Eigendecomposition :math:`A = Q \Lambda Q^\top` of a real symmetric matrix, eigenvalues ascending.
+
+    Parameters
+    ----------
+    A : ndarray, shape (d, d)
+        Symmetric (``A == A.T`` to within 1e-12 relative).
+
+    Returns
+    -------
+    eigenvalues : ndarray, shape (d,)
+        Ascending.
+    Q : ndarray, shape (d, d)
+        Orthonormal eigenvectors as columns; each column's largest entry is made positive so the result is
+        reproducible.
+
+    Raises
+    ------
+    ValueError
+        ``A`` is not square or not symmetric (use :func:`singular_values` for a general matrix).
+
+    References
+    ----------
+    Book: Linear algebra, "Eigendecomposition" (claim ``linalg.symmetric-eig-2x2``).
+
+    Examples
+    --------
+    >>> vals, Q = symmetric_eig(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> np.round(vals, 12)
+    array([1., 3.])
+    """
+    A = _matrix(A, "A", "symmetric_eig")
+    if A.shape[0] != A.shape[1]:
+        raise ValueError(f"symmetric_eig: A must be square; got shape {A.shape}.")
+    scale = max(1.0, float(np.max(np.abs(A), initial=0.0)))
+    if np.max(np.abs(A - A.T), initial=0.0) > 1e-12 * scale:
+        raise ValueError("symmetric_eig: A must be symmetric; got A != A.T. For a general matrix use "
+                         "singular_values, or symmetrise with (A + A.T) / 2 if that is what you mean.")
+    vals, Q = np.linalg.eigh(A)
+    pivot = np.argmax(np.abs(Q), axis=0)
+    signs = np.sign(Q[pivot, np.arange(Q.shape[1])])
+    return vals, Q * signs
+
+
+def singular_values(A: np.ndarray) -> np.ndarray:
+    """Singular values of ``A``, descending.
+
+    Parameters
+    ----------
+    A : ndarray, shape (m, n)
+
+    Returns
+    -------
+    ndarray, shape (min(m, n),)
+
+    References
+    ----------
+    Book: Linear algebra, "The singular value decomposition" (claim ``linalg.frobenius-singular``).
+    """
+    A = _matrix(A, "A", "singular_values")
+    return np.linalg.svd(A, compute_uv=False)
+
+
+def singular_values_2x2(A: np.ndarray) -> np.ndarray:
+    r"""Closed-form singular values of a 2x2 matrix, descending.
+
+    Parameters
+    ----------
+    A : ndarray, shape (2, 2)
+
+    Returns
+    -------
+    ndarray, shape (2,)
+
+    Notes
+    -----
+    With :math:`s = \lVert A\rVert_F^2` and :math:`\delta = \det A`,
+
+    .. math:: \sigma_{1,2} = \sqrt{\tfrac{1}{2}\left(s \pm \sqrt{s^2 - 4\delta^2}\right)} .
+
+    The smaller one is computed as :math:`|\delta| / \sigma_1` (their product is :math:`|\det A|`), which
+    avoids cancellation when the matrix is nearly singular.
+
+    References
+    ----------
+    Book: Linear algebra, "The singular value decomposition" (claim ``linalg.singular-values-2x2``).
+    """
+    A = _matrix(A, "A", "singular_values_2x2")
+    if A.shape != (2, 2):
+        raise ValueError(f"singular_values_2x2: A must have shape (2, 2); got {A.shape}. "
+                         "Use singular_values for other shapes.")
+    s = float(np.sum(A * A))
+    det = float(A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0])
+    disc = math.sqrt(max(s * s - 4.0 * det * det, 0.0))
+    s1 = math.sqrt(0.5 * (s + disc))
+    s2 = abs(det) / s1 if s1 > 0 else 0.0
+    return np.array([s1, s2])
+
+
+def spectral_norm(W: np.ndarray) -> float:
+    r"""The spectral norm :math:`\lVert W\rVert_2 = \sigma_{\max}(W)`, the Lipschitz constant of ``x -> xW``.
+
+    Parameters
+    ----------
+    W : ndarray, shape (d_in, d_out)
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Book: Linear algebra, "The spectral norm is a Lipschitz constant" (claim ``linalg.spectral-lipschitz``).
+    """
+    return float(singular_values(W)[0])
+
+
+def lipschitz_ratio(W: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
+    r"""How much the layer ``v -> vW`` stretches the pair (x, y): :math:`\lVert xW - yW\rVert / \lVert x - y\rVert`.
+
+    Parameters
+    ----------
+    W : ndarray, shape (d_in, d_out)
+    x, y : ndarray, shape (d_in,)
+        Distinct points.
+
+    Returns
+    -------
+    float
+        At most :func:`spectral_norm` of ``W``.
+
+    References
+    ----------
+    Book: Linear algebra, "The spectral norm is a Lipschitz constant" (claim ``linalg.spectral-lipschitz``).
+    """
+    W = _matrix(W, "W", "lipschitz_ratio")
+    x = _array(x, "x", "lipschitz_ratio", 1)
+    y = _array(y, "y", "lipschitz_ratio", 1)
+    if x.shape != (W.shape[0],) or y.shape != (W.shape[0],):
+        raise ValueError(f"lipschitz_ratio: x and y must have shape ({W.shape[0]},); got {x.shape} and {y.shape}.")
+    gap = float(np.linalg.norm(x - y))
+    if gap == 0.0:
+        raise ValueError("lipschitz_ratio: x and y are equal, so the ratio is 0/0; pass two distinct points.")
+    return float(np.linalg.norm((x - y) @ W)) / gap
+
+
+def power_iteration(W: np.ndarray, iters: int = 1000, tol: float = 1e-12, seed: int = 0
+                    ) -> tuple[float, np.ndarray, int]:
+    r"""Largest singular value of ``W`` by power iteration on :math:`W^\top W`.
+
+    Parameters
+    ----------
+    W : ndarray, shape (m, n)
+    iters : int
+        Maximum number of iterations.
+    tol : float
+        Stop when the estimate changes by less than ``tol`` relative.
+    seed : int
+        Seed of the random starting vector.
+
+    Returns
+    -------
+    sigma : float
+        The estimate of :math:`\sigma_{\max}(W)`.
+    v : ndarray, shape (n,)
+        The estimate of the top right singular vector (unit norm).
+    steps : int
+        Iterations used.
+
+    Notes
+    -----
+    :math:`v_{t+1} = W^\top W v_t / \lVert W^\top W v_t\rVert`, :math:`\sigma_t = \lVert W v_t\rVert`. Writing
+    :math:`v_0` in the right singular basis, the component along :math:`v^{(i)}` is multiplied by
+    :math:`\sigma_i^2` each step, so the error shrinks like :math:`(\sigma_2/\sigma_1)^{2t}`.
+
+    References
+    ----------
+    Book: Linear algebra, "Power iteration" (claim ``linalg.power-iteration``).
+
+    Examples
+    --------
+    >>> sigma, v, steps = power_iteration(np.diag([3.0, 1.0]))
+    >>> round(sigma, 10)
+    3.0
+    """
+    W = _matrix(W, "W", "power_iteration")
+    iters = _positive_int(iters, "iters", "power_iteration")
+    if not (isinstance(tol, (int, float)) and tol > 0):
+        raise ValueError(f"power_iteration: tol must be a positive number; got {tol!r}.")
+    if not np.any(W):
+        return 0.0, np.zeros(W.shape[1]), 0
+    v = np.random.default_rng(seed).standard_normal(W.shape[1])
+    v /= np.linalg.norm(v)
+    sigma = float(np.linalg.norm(W @ v))
+    for step in range(1, iters + 1):
+        u = W.T @ (W @ v)
+        norm = float(np.linalg.norm(u))
+        if norm == 0.0:  # the start was orthogonal to the row space: restart along a row of W
+            u = W[np.argmax(np.linalg.norm(W, axis=1))]
+            norm = float(np.linalg.norm(u))
+        v = u / norm
+        new = float(np.linalg.norm(W @ v))
+        if abs(new - sigma) <= tol * new:
+            return new, v, step
+        sigma = new
+    return sigma, v, iters
+
+
+# ---------------------------------------------------------------------------------- random projections
+
+def random_projection(X: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
+    r"""Project the rows of ``X`` to ``k`` dimensions with a Gaussian matrix scaled by :math:`1/\sqrt{k}`.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    k : int
+        Target dimension.
+    seed : int
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+        :math:`X R` with :math:`R_{ij} \sim \mathcal{N}(0, 1/k)`, so :math:`\mathbb{E}\lVert xR\rVert^2 = \lVert x\rVert^2`.
+
+    References
+    ----------
+    Book: Linear algebra, "Random projections preserve distances" (claim ``linalg.johnson-lindenstrauss``).
+    """
+    X = _matrix(X, "X", "random_projection")
+    k = _positive_int(k, "k", "random_projection")
+    R = np.random.default_rng(seed).standard_normal((X.shape[1], k)) / math.sqrt(k)
+    return X @ R
+
+
+def pairwise_sq_distances(X: np.ndarray) -> np.ndarray:
+    r"""Squared Euclidean distances between all pairs of rows, :math:`D_{ij} = \lVert x_i - x_j\rVert^2`.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        Computed directly from differences (not from the Gram matrix, which loses precision for close points).
+    """
+    X = _matrix(X, "X", "pairwise_sq_distances")
+    diff = X[:, None, :] - X[None, :, :]
+    return np.einsum("ijk,ijk->ij", diff, diff)
+
+
+def max_distortion(X: np.ndarray, Y: np.ndarray) -> float:
+    r"""Worst relative change of a squared pairwise distance: :math:`\max_{i<j} |\,\lVert y_i-y_j\rVert^2 / \lVert x_i-x_j\rVert^2 - 1|`.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Original points (distinct rows).
+    Y : ndarray, shape (n, k)
+        Their images.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Book: Linear algebra, "Random projections preserve distances" (claim ``linalg.johnson-lindenstrauss``).
+    """
+    X = _matrix(X, "X", "max_distortion")
+    Y = _matrix(Y, "Y", "max_distortion")
+    if X.shape[0] != Y.shape[0] or X.shape[0] < 2:
+        raise ValueError(f"max_distortion: X and Y need the same number (>= 2) of rows; got {X.shape[0]} and "
+                         f"{Y.shape[0]}.")
+    i, j = np.triu_indices(X.shape[0], k=1)
+    dx = pairwise_sq_distances(X)[i, j]
+    if np.any(dx == 0):
+        raise ValueError("max_distortion: X has repeated rows, so some distance ratio is 0/0; drop duplicates.")
+    return float(np.max(np.abs(pairwise_sq_distances(Y)[i, j] / dx - 1.0)))
+
+
+def jl_min_dim(n: int, eps: float) -> int:
+    r"""Dimension that the Johnson–Lindenstrauss lemma asks for: :math:`k \ge 4 \ln n / (\varepsilon^2/2 - \varepsilon^3/3)`.
+
+    Parameters
+    ----------
+    n : int
+        Number of points (>= 2).
+    eps : float
+        Allowed distortion of squared distances, in (0, 1).
+
+    Returns
+    -------
+    int
+
+    References
+    ----------
+    Johnson & Lindenstrauss (1984); the constant is from Dasgupta & Gupta (2003).
+    Book: Linear algebra, "Random projections preserve distances" (claim ``linalg.johnson-lindenstrauss``).
+
+    Examples
+    --------
+    >>> jl_min_dim(100, 0.5)
+    222
+    """
+    n = _positive_int(n, "n", "jl_min_dim")
+    if n < 2:
+        raise ValueError(f"jl_min_dim: n must be at least 2 points; got {n}.")
+    if not (isinstance(eps, (int, float)) and 0 < eps < 1):
+        raise ValueError(f"jl_min_dim: eps must be in (0, 1); got {eps!r}.")
+    return math.ceil(4.0 * math.log(n) / (eps ** 2 / 2 - eps ** 3 / 3))
+
+
+# ------------------------------------------------------------------------------------------------ figures
+
+def unit_circle_image(A: np.ndarray, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    r"""Points of the unit circle and their images under the row-vector map ``x -> xA``.
+
+    Parameters
+    ----------
+    A : ndarray, shape (2, 2)
+    points : int
+
+    Returns
+    -------
+    circle : ndarray, shape (points, 2)
+    image : ndarray, shape (points, 2)
+        An ellipse whose semi-axes are the singular values of ``A``.
+
+    References
+    ----------
+    Book: Linear algebra, "The singular value decomposition" (figure).
+    """
+    A = _matrix(A, "A", "unit_circle_image")
+    if A.shape != (2, 2):
+        raise ValueError(f"unit_circle_image: A must have shape (2, 2); got {A.shape}.")
+    points = _positive_int(points, "points", "unit_circle_image")
+    t = np.linspace(0.0, 2.0 * np.pi, points)
+    circle = np.column_stack([np.cos(t), np.sin(t)])
+    return circle, circle @ A
