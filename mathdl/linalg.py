@@ -51,8 +51,8 @@ CLAIMS = {
     "linalg.frobenius-singular": "||A||_F^2 = tr(A^T A) = sum_i sigma_i^2",
     "linalg.spectral-lipschitz": "||xW - yW|| <= sigma_max(W) ||x - y||, with equality along the top singular vector",
     "linalg.power-iteration": "power iteration on W^T W converges to sigma_max(W)^2 at rate (sigma_2/sigma_1)^2",
-    "linalg.johnson-lindenstrauss": "a Gaussian projection to k >= 4 ln n / (eps^2/2 - eps^3/3) dims keeps "
-                                    "all squared distances within 1 +- eps with probability >= 1 - 1/n",
+    "linalg.johnson-lindenstrauss": "a Gaussian projection to k >= 4 ln n / (eps^2/2 - eps^3/3) dims keeps each "
+                                    "squared distance within 1 +- eps except with probability <= 2/n^2",
 }
 
 #: Hidden and output activations accepted by :func:`two_layer_network`, by name.

@@ -172,6 +172,8 @@ def _evaluated(expr: Any) -> Any:
     """Carry out unevaluated derivatives/integrals/sums (kept unevaluated only for display)."""
     if isinstance(expr, sp.Derivative):
         return sp.diff(expr.expr, *expr.variable_count)
+    if isinstance(expr, sp.Trace) and not expr.atoms(sp.MatrixSymbol):  # explicit matrix: evaluate
+        return expr.doit()
     if isinstance(expr, sp.Basic) and expr.has(sp.Derivative, sp.Integral, sp.Sum, sp.Product):
         return expr.doit()
     return expr
@@ -260,7 +262,9 @@ class Derivation:
     def __init__(self, start: Any, *, title: str | None = None, claim: str | None = None,
                  lhs: Any = None):
         self.start = _as_sympy(start, "derive")
-        self.lhs = None if lhs is None else _as_sympy(lhs, "derive(lhs=)")
+        if lhs is not None and not isinstance(lhs, str):
+            lhs = _latex(_as_sympy(lhs, "derive(lhs=)"))
+        self.lhs = lhs  # LaTeX of the name of what is derived (displayed, not proved)
         self.title = title
         self.claim = _validate_claim(claim, "derive")
         self.steps: list[tuple[Any, str, str]] = []
@@ -336,7 +340,7 @@ class Derivation:
 
     # -- display ---------------------------------------------------------------------------------------
     def _lines(self) -> list[str]:
-        first = _latex(self.start) if self.lhs is None else f"{_latex(self.lhs)} &= {_latex(self.start)}"
+        first = _latex(self.start) if self.lhs is None else f"{self.lhs} &= {_latex(self.start)}"
         lines = [first if self.lhs is not None else f"& {first}"]
         for expr, why, how in self.steps:
             label = r"\checkmark" if how == "proved" else r"\approx\ \text{numerically only}"
@@ -375,8 +379,9 @@ def derive(start: Any, *steps: tuple[Any, str], title: str | None = None, claim:
         Shown in error messages.
     claim : str, optional
         The claim id this derivation establishes.
-    lhs : sympy expression, optional
-        A left-hand side displayed as ``lhs = start = ...`` (not proved: it names what is being derived).
+    lhs : str or sympy expression, optional
+        A left-hand side displayed as ``lhs = start = ...`` (not proved: it names what is being derived). A str is
+        taken as LaTeX, e.g. ``r"\\frac{\\partial L}{\\partial W}"``.
 
     Returns
     -------
@@ -616,7 +621,8 @@ def gradcheck(f: Callable[..., Any], vjp: Callable[..., Any], inputs: Any, *, wr
         if not (isinstance(i, int) and 0 <= i < len(xs)):
             raise ValueError(f"gradcheck: wrt holds {i!r}, not an index of the {len(xs)} inputs.")
     rng = np.random.default_rng(seed)
-    y = np.asarray(f(*xs), dtype=float)
+    with np.errstate(all="ignore"):  # a non-finite value is reported below, in words
+        y = np.asarray(f(*xs), dtype=float)
     if not np.all(np.isfinite(y)):
         raise GradcheckError("gradcheck: f is not finite at the given point; choose a point inside its domain.")
 

@@ -1,0 +1,131 @@
+"""Shared fixtures: a seeded rng, the built book, a loopback server for it, and headless Chromium.
+
+The book is built once per test session (``jupyter-book build . -W -n --keep-going``, notebooks executed through
+the jupyter-cache in ``_build/.jupyter_cache``), served on 127.0.0.1 by a thread of this process, and opened in
+Debian's Chromium through Selenium. Tests that need them are marked ``book`` / ``browser``.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+    "--disable-default-apps", "--disable-extensions", "--window-size=1280,1600",
+)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A fresh generator with a fixed seed for every test."""
+    return np.random.default_rng(20261121)
+
+
+@pytest.fixture(scope="session")
+def book_html() -> Path:
+    """Build the book with warnings as errors and return ``_build/html``.
+
+    The build log is kept in ``_build/build.log``; a failed build fails every test that needs the book, with
+    the log's tail in the message.
+    """
+    BUILD.mkdir(exist_ok=True)
+    if HTML.exists():
+        shutil.rmtree(HTML)  # a clean HTML tree: stale pages must not satisfy the scans
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    log = proc.stdout + proc.stderr
+    (BUILD / "build.log").write_text(log)
+    if proc.returncode != 0:
+        pytest.fail(f"jupyter-book build failed (exit {proc.returncode}); last lines:\n{log[-4000:]}")
+    return HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_url(book_html: Path):
+    """Base URL (``http://127.0.0.1:PORT/``) of a loopback server for the built book."""
+    handler = functools.partial(_QuietHandler, directory=str(book_html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _chromium_paths() -> tuple[str, str]:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not (browser and driver):
+        pytest.fail("headless Chromium is needed: install Debian's packages with "
+                    "`apt-get install chromium chromium-driver` (.ci/run does this).")
+    return browser, driver
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Selenium WebDriver on Debian's headless Chromium, with performance logging to see every request."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver_path = _chromium_paths()
+    profile = tempfile.mkdtemp(prefix="mathdl-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def requested_urls(driver) -> list[str]:
+    """Every URL the page asked the network for since the last call (from Chrome's performance log)."""
+    import json
+
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def pytest_collection_modifyitems(config, items):
+    # Fast unit tests first, then nbval notebooks, then the book build and browser tests.
+    def rank(item) -> int:
+        if item.get_closest_marker("browser"):
+            return 3
+        if item.get_closest_marker("book"):
+            return 2
+        if str(item.fspath).endswith(".ipynb"):
+            return 1
+        return 0
+
+    items.sort(key=rank)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")

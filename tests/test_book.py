@@ -1,0 +1,117 @@
+"""The built book: it builds with warnings as errors, and nothing in it loads from outside the book.
+
+Any URL with a scheme or a protocol-relative ``//`` in an attribute that makes the browser *load* something
+(script, stylesheet, image, frame, media, font, CSS ``url()``/``@import``) is a failure: the book must read with
+no network. Plain outgoing links (``<a href="https://doi.org/...">`` in the references) load nothing and are
+allowed.
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.book
+
+# (tag, attribute) pairs whose URL the browser fetches by itself.
+LOADING_ATTRIBUTES = {
+    ("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),
+    ("source", "src"), ("source", "srcset"), ("video", "src"), ("video", "poster"), ("audio", "src"),
+    ("embed", "src"), ("object", "data"), ("image", "href"), ("use", "href"), ("input", "src"),
+}
+EXTERNAL = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+ALLOWED_SCHEMES = ("data:", "blob:", "about:", "javascript:", "mailto:")
+CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)[^'")\s]*)""")
+
+
+class _LoadScanner(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if (tag, name) in LOADING_ATTRIBUTES or (tag, name.split(":")[-1]) in LOADING_ATTRIBUTES:
+                for url in value.split(","):
+                    url = url.strip().split(" ")[0]
+                    if EXTERNAL.match(url) and not url.lower().startswith(ALLOWED_SCHEMES):
+                        self.found.append(f"<{tag} {name}={url!r}>")
+            if name == "style":
+                self.found += [f"style url {u}" for u in CSS_URL.findall(value)]
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.found += [f"<style> url {u}" for u in CSS_URL.findall(data)]
+
+
+def external_loads_in_html(text: str) -> list[str]:
+    scanner = _LoadScanner()
+    scanner.feed(text)
+    return scanner.found
+
+
+def test_scanner_catches_external_loads():
+    """The scanner itself can fail: each of these must be reported."""
+    page = """<html><head><script src="https://cdn.example.org/x.js"></script>
+    <link rel="stylesheet" href="//fonts.example.org/css"><style>@import "https://a.example/b.css";</style>
+    </head><body><img src="http://example.org/i.png"><div style="background: url('https://e.example/p.png')"></div>
+    <a href="https://doi.org/10.1/x">a plain link is fine</a><script src="_static/local.js"></script></body></html>"""
+    found = external_loads_in_html(page)
+    assert len(found) == 5, found
+
+
+def test_book_builds_without_warnings(book_html: Path):
+    log = (book_html.parent / "build.log").read_text()
+    assert "build succeeded" in log
+    assert "WARNING" not in log.replace("WARNING | Kernel is running over TCP", "")
+    assert (book_html / "index.html").exists()
+
+
+def test_every_chapter_in_the_toc_was_rendered(book_html: Path):
+    toc = (book_html.parent.parent / "_toc.yml").read_text()
+    files = re.findall(r"file:\s*(\S+)", toc)
+    assert files, "no chapters in _toc.yml"
+    for name in files:
+        assert (book_html / f"{name}.html").exists(), f"{name} is in _toc.yml but was not rendered"
+
+
+def test_no_page_loads_anything_from_outside_the_book(book_html: Path):
+    offenders = {}
+    for page in sorted(book_html.rglob("*.html")):
+        found = external_loads_in_html(page.read_text(errors="replace"))
+        if found:
+            offenders[str(page.relative_to(book_html))] = found
+    for sheet in sorted(book_html.rglob("*.css")):
+        found = CSS_URL.findall(sheet.read_text(errors="replace"))
+        found = [u for u in found if not u.lower().startswith(ALLOWED_SCHEMES)]
+        if found:
+            offenders[str(sheet.relative_to(book_html))] = found
+    assert not offenders, f"pages load external resources: {offenders}"
+
+
+def test_mathjax_is_served_by_the_book(book_html: Path):
+    page = (book_html / "book" / "linear_algebra.html").read_text()
+    match = re.search(r'<script[^>]*src="([^"]*tex-chtml\.js)[^"]*"', page)
+    assert match, "no MathJax script on the chapter page"
+    assert not EXTERNAL.match(match.group(1)), match.group(1)
+    assert (book_html / "_static" / "mathjax" / "tex-chtml.js").exists()
+    assert any((book_html / "_static" / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff")), \
+        "MathJax fonts are missing from the book"
+
+
+def test_widget_cells_show_no_frozen_controls(book_html: Path):
+    """A live explorer cannot run without a kernel, so its output is removed from the page."""
+    page = (book_html / "book" / "linear_algebra.html").read_text()
+    assert "application/vnd.jupyter.widget-view+json" not in page
+    assert "FloatSlider(" not in page
+    assert "Live in Jupyter" in page

@@ -1,0 +1,382 @@
+"""Tests of mathdl.linalg: each formula against SymPy (agree), finite differences (gradcheck), an invariant or
+closed form, and bad input. Equation labels refer to book/linear_algebra.ipynb."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from mathdl import linalg
+from mathdl.figures import linalg as linalg_figures
+from mathdl.verify import agree, derive, gradcheck
+
+#: Relative tolerance for identities that hold to rounding error.
+EXACT_RTOL = 1e-12
+#: Allowed relative slack when a random pair is compared with a bound it may touch.
+BOUND_SLACK = 1e-12
+
+finite = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
+
+
+def sym_matrix(name, rows, cols):
+    return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}_{i}{j}"))
+
+
+# ----------------------------------------------------------------------------------- layers (la-layer)
+
+def test_dense_agrees_with_sympy():
+    """claim linalg.layer-shapes"""
+    X, W, b = sym_matrix("x", 3, 2), sym_matrix("w", 2, 4), sym_matrix("b", 1, 4)
+    agree(X * W + sp.ones(3, 1) * b, lambda X, W, b: linalg.dense(X, W, b.ravel()), [X, W, b],
+          claim="linalg.layer-shapes")
+
+
+def test_dense_vjp_gradcheck(rng):
+    """claim linalg.dense-vjp (eq. la-dense-vjp), with and without bias"""
+    X, W, b = rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal(2)
+    gradcheck(linalg.dense, linalg.dense_vjp, [X, W, b], claim="linalg.dense-vjp")
+    gradcheck(linalg.dense, linalg.dense_vjp, [X, W], claim="linalg.dense-vjp")
+
+
+def test_dense_vjp_with_a_reused_input(rng):
+    """Z = X X: the same array as input and weight; the two gradients add up (product rule)."""
+    X = rng.standard_normal((3, 3))
+
+    def vjp(u, A):
+        dX, dW = linalg.dense_vjp(u, A, A)
+        return dX + dW
+
+    gradcheck(lambda A: linalg.dense(A, A), vjp, [X], claim="linalg.dense-vjp")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**32 - 1))
+def test_dense_rows_are_examples(n, d_in, d_out, seed):
+    """claim linalg.layer-shapes: row i of the batch output is the layer applied to row i alone."""
+    rng = np.random.default_rng(seed)
+    X, W, b = rng.standard_normal((n, d_in)), rng.standard_normal((d_in, d_out)), rng.standard_normal(d_out)
+    Z = linalg.dense(X, W, b)
+    assert Z.shape == (n, d_out)
+    for i in range(n):
+        np.testing.assert_allclose(Z[i], linalg.dense(X[i:i + 1], W, b)[0], rtol=EXACT_RTOL, atol=1e-14)
+
+
+def test_two_layer_network_is_figure_1(rng):
+    x, W1, W2 = rng.standard_normal((1, 3)), rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    y = linalg.two_layer_network(x, W1, W2, hidden="tanh", output="sigmoid")
+    expected = 1 / (1 + np.exp(-(np.tanh(x @ W1) @ W2)))
+    np.testing.assert_allclose(y, expected, rtol=EXACT_RTOL)
+    assert y.shape == (1, 2)
+
+
+def test_sigmoid_activation_does_not_overflow():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = linalg.two_layer_network(np.array([[1000.0, -1000.0, 0.0]]), np.eye(3)[:, :3] * 1.0, np.eye(3)[:, :2],
+                                       hidden="identity", output="sigmoid")
+    np.testing.assert_allclose(out, [[1.0, 0.0]])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: linalg.dense(np.ones(3), np.ones((3, 2))), r"dense: X must be 2-D; got shape \(3,\)\. Use X\[None, :\]"),
+    (lambda: linalg.dense(np.ones((2, 3)), np.ones((2, 2))), r"X has 3 columns but W has 2 rows"),
+    (lambda: linalg.dense(np.ones((2, 3)), np.ones((3, 2)), np.ones(3)), r"b must have shape \(2,\)"),
+    (lambda: linalg.dense(np.ones((2, 3)), np.full((3, 2), np.nan)), r"W contains NaN"),
+    (lambda: linalg.dense([["a"]], np.ones((1, 1))), r"X must hold real numbers"),
+    (lambda: linalg.dense("X", np.ones((1, 1))), r"X must be a numpy array; got str"),
+    (lambda: linalg.dense_vjp(np.ones((2, 3)), np.ones((2, 3)), np.ones((3, 2))), r"G must have the output's shape"),
+    (lambda: linalg.two_layer_network(np.ones((1, 3)), np.ones((3, 4)), np.ones((4, 2)), hidden="swish"),
+     r"hidden must be one of"),
+    (lambda: linalg.two_layer_network(np.ones((1, 3)), np.ones((3, 4)), np.ones((3, 2))), r"W2 must be \(d_1, d_2\)"),
+])
+def test_layer_bad_input(call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
+
+
+# ------------------------------------------------------------------------------------------------- cost
+
+def test_matmul_flops_counted_by_sympy():
+    """claim linalg.matmul-cost: count the operations SymPy performs on symbolic matrices."""
+    for n, k, m in [(1, 1, 1), (2, 3, 4), (3, 1, 2)]:
+        ops = sum((e.count_ops(visual=True) for e in sym_matrix("a", n, k) * sym_matrix("b", k, m)), sp.Integer(0))
+        counted = (int(ops.coeff(sp.Symbol("MUL"))), int(ops.coeff(sp.Symbol("ADD"))))
+        assert counted == linalg.matmul_flops((n, k), (k, m))
+
+
+def test_chain_order_costs():
+    """claim linalg.matmul-cost: vector-first is cheaper by a factor ~k for a row vector through k x k factors."""
+    k = 50
+    shapes = [(1, k)] + [(k, k)] * 3
+    assert linalg.chain_matmul_flops(shapes, "left") == 3 * k * k
+    assert linalg.chain_matmul_flops(shapes, "right") == 2 * k**3 + k * k
+    with pytest.raises(ValueError, match="inner dimensions differ"):
+        linalg.chain_matmul_flops([(1, 2), (3, 4)])
+    with pytest.raises(ValueError, match="order must be"):
+        linalg.chain_matmul_flops(shapes, "middle")
+    with pytest.raises(ValueError, match="positive int"):
+        linalg.matmul_flops((0, 2), (2, 2))
+
+
+# -------------------------------------------------------------------------------------- matrix calculus
+
+def test_trace_inner_agrees_with_sympy():
+    """claim linalg.trace-inner (eq. la-trace-inner)"""
+    A, B = sym_matrix("a", 2, 3), sym_matrix("b", 2, 3)
+    derive(sp.Trace(A.T * B), (sum(A[i, j] * B[i, j] for i in range(2) for j in range(3)), "diagonal"),
+           claim="linalg.trace-inner")
+    agree((A.T * B).trace(), linalg.trace_inner, [A, B], claim="linalg.trace-inner")
+    with pytest.raises(ValueError, match="same shape"):
+        linalg.trace_inner(np.ones((2, 3)), np.ones((3, 2)))
+
+
+def test_frobenius_gradient_proved_for_any_shape_and_checked():
+    """claim linalg.frobenius-gradient (eq. la-frobenius-gradient)"""
+    n, d, k = sp.symbols("n d k", positive=True, integer=True)
+    X, W, Y = sp.MatrixSymbol("X", n, d), sp.MatrixSymbol("W", d, k), sp.MatrixSymbol("Y", n, k)
+    derive(sp.Derivative(sp.Trace((X * W - Y).T * (X * W - Y)), W), (2 * X.T * (X * W - Y), "trace trick"),
+           claim="linalg.frobenius-gradient")
+    Xe, We, Ye = sym_matrix("x", 3, 2), sym_matrix("w", 2, 2), sym_matrix("y", 3, 2)
+    loss = sum(e**2 for e in Xe * We - Ye)
+    grad = sp.Matrix(2, 2, lambda i, j: sp.diff(loss, We[i, j]))
+    agree(grad, linalg.frobenius_loss_grad, [Xe, We, Ye], claim="linalg.frobenius-gradient")
+    agree(loss, linalg.frobenius_loss, [Xe, We, Ye], claim="linalg.frobenius-gradient")
+
+
+def test_frobenius_gradient_gradcheck(rng):
+    """claim linalg.frobenius-gradient"""
+    X, W, Y = rng.standard_normal((7, 3)), rng.standard_normal((3, 2)), rng.standard_normal((7, 2))
+    gradcheck(lambda W: linalg.frobenius_loss(X, W, Y), lambda u, W: u * linalg.frobenius_loss_grad(X, W, Y), [W],
+              claim="linalg.frobenius-gradient")
+
+
+def test_frobenius_gradient_vanishes_at_least_squares_solution(rng):
+    """Closed form: the normal equations X^T X W = X^T Y make the gradient zero."""
+    X, Y = rng.standard_normal((20, 4)), rng.standard_normal((20, 3))
+    W_star = np.linalg.solve(X.T @ X, X.T @ Y)
+    assert np.max(np.abs(linalg.frobenius_loss_grad(X, W_star, Y))) < 1e-10
+
+
+def test_quadratic_trace_gradient(rng):
+    """claim linalg.quadratic-trace-gradient"""
+    d = sp.Symbol("d", positive=True, integer=True)
+    k = sp.Symbol("k", positive=True, integer=True)
+    W, A = sp.MatrixSymbol("W", d, k), sp.MatrixSymbol("A", d, d)
+    derive(sp.Derivative(sp.Trace(W.T * A * W), W), ((A + A.T) * W, "product rule"),
+           claim="linalg.quadratic-trace-gradient")
+    Wn, An = rng.standard_normal((3, 2)), rng.standard_normal((3, 3))
+    gradcheck(lambda W: linalg.quadratic_trace(W, An), lambda u, W: u * linalg.quadratic_trace_grad(W, An), [Wn],
+              claim="linalg.quadratic-trace-gradient")
+    with pytest.raises(ValueError, match=r"A must be square \(3, 3\)"):
+        linalg.quadratic_trace(Wn, np.ones((2, 2)))
+
+
+def test_wrong_gradient_is_caught(rng):
+    """The check can fail: the transposed-looking formula X (XW - Y)^T ... is not the gradient."""
+    X, W, Y = rng.standard_normal((3, 3)), rng.standard_normal((3, 3)), rng.standard_normal((3, 3))
+    report = gradcheck(lambda W: linalg.frobenius_loss(X, W, Y), lambda u, W: u * 2 * (X @ W - Y).T @ X, [W],
+                       check=False)
+    assert not report.passed
+
+
+# ----------------------------------------------------------------------------------- spectral theory
+
+def test_symmetric_eig_agrees_with_closed_form():
+    """claim linalg.symmetric-eig-2x2"""
+    a, b, c = sp.symbols("a b c", real=True)
+    root = sp.sqrt(((a - c) / 2) ** 2 + b**2)
+    formula = sp.Matrix([(a + c) / 2 - root, (a + c) / 2 + root])
+    for value in formula:
+        derive(sp.Matrix([[a - value, b], [b, c - value]]).det(), (sp.Integer(0), "expand"),
+               claim="linalg.symmetric-eig-2x2")
+    agree(formula, lambda a, b, c: linalg.symmetric_eig(np.array([[a, b], [b, c]]))[0], [a, b, c],
+          claim="linalg.symmetric-eig-2x2")
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (4, 4), elements=finite))
+def test_symmetric_eig_reconstructs(M):
+    A = (M + M.T) / 2
+    vals, Q = linalg.symmetric_eig(A)
+    scale = max(1.0, float(np.max(np.abs(A))))
+    np.testing.assert_allclose(Q @ np.diag(vals) @ Q.T, A, atol=1e-12 * scale * 10)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(4), atol=1e-12)
+    assert np.all(np.diff(vals) >= 0)
+
+
+def test_symmetric_eig_refuses_non_symmetric():
+    with pytest.raises(ValueError, match="must be symmetric.*singular_values"):
+        linalg.symmetric_eig(np.array([[1.0, 2.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match="must be square"):
+        linalg.symmetric_eig(np.ones((2, 3)))
+
+
+def test_singular_values_2x2_closed_form():
+    """claim linalg.singular-values-2x2"""
+    p, q, r, u = sp.symbols("p q r u", real=True)
+    M = sp.Matrix([[p, q], [r, u]])
+    s, delta, t = (M.T * M).trace(), M.det(), sp.Symbol("t")
+    derive((M.T * M - t * sp.eye(2)).det(), (t**2 - s * t + delta**2, "expand"), claim="linalg.singular-values-2x2")
+    disc = sp.sqrt(s**2 - 4 * delta**2)
+    formula = sp.Matrix([sp.sqrt((s + disc) / 2), sp.sqrt((s - disc) / 2)])
+    agree(formula, lambda p, q, r, u: linalg.singular_values_2x2(np.array([[p, q], [r, u]])), [p, q, r, u],
+          claim="linalg.singular-values-2x2")
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays(np.float64, (2, 2), elements=finite))
+def test_singular_values_2x2_matches_lapack(A):
+    expected = np.linalg.svd(A, compute_uv=False)
+    np.testing.assert_allclose(linalg.singular_values_2x2(A), expected, atol=1e-12 * max(1.0, expected[0]))
+
+
+def test_singular_values_2x2_near_singular_keeps_relative_accuracy():
+    A = np.array([[1.0, 1.0], [1.0, 1.0 + 1e-9]])
+    small = linalg.singular_values_2x2(A)[1]
+    assert abs(small - np.linalg.svd(A, compute_uv=False)[1]) / small < 1e-6
+
+
+def test_frobenius_norm_is_root_sum_of_squared_singular_values():
+    """claim linalg.frobenius-singular"""
+    A = sym_matrix("a", 3, 4)
+    derive(sp.Trace(A.T * A), (sum(e**2 for e in A), "diagonal of A^T A"), claim="linalg.frobenius-singular")
+    agree(sum(e**2 for e in A), lambda A: np.sum(linalg.singular_values(A) ** 2), [A],
+          claim="linalg.frobenius-singular")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_norm_inequalities(m, n, seed):
+    A = np.random.default_rng(seed).standard_normal((m, n))
+    s = linalg.singular_values(A)
+    fro = np.linalg.norm(A)
+    assert s[0] <= fro * (1 + EXACT_RTOL)
+    assert fro <= np.sqrt(min(m, n)) * s[0] * (1 + EXACT_RTOL)
+
+
+# -------------------------------------------------------------------------------------- Lipschitz & power
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_spectral_norm_bounds_every_pair(d_in, d_out, seed):
+    """claim linalg.spectral-lipschitz"""
+    rng = np.random.default_rng(seed)
+    W = rng.standard_normal((d_in, d_out))
+    x, y = rng.standard_normal(d_in), rng.standard_normal(d_in)
+    assert linalg.lipschitz_ratio(W, x, y) <= linalg.spectral_norm(W) * (1 + BOUND_SLACK)
+
+
+def test_spectral_norm_is_attained(rng):
+    """claim linalg.spectral-lipschitz: equality along the top left singular vector."""
+    W = rng.standard_normal((5, 3))
+    u1 = np.linalg.svd(W)[0][:, 0]
+    x = rng.standard_normal(5)
+    np.testing.assert_allclose(linalg.lipschitz_ratio(W, x + 2.5 * u1, x), linalg.spectral_norm(W), rtol=EXACT_RTOL)
+    with pytest.raises(ValueError, match="x and y are equal"):
+        linalg.lipschitz_ratio(W, x, x)
+
+
+def test_power_iteration_converges_at_the_predicted_rate(rng):
+    """claim linalg.power-iteration: relative error of sigma falls like (sigma_2/sigma_1)^(4t)."""
+    U, _ = np.linalg.qr(rng.standard_normal((12, 12)))
+    V, _ = np.linalg.qr(rng.standard_normal((8, 8)))
+    spectrum = np.array([2.0, 1.5, 1.0, 0.8, 0.5, 0.3, 0.2, 0.1])
+    W = U[:, :8] @ np.diag(spectrum) @ V.T
+    sigma, v, _ = linalg.power_iteration(W, iters=500, tol=1e-15)
+    np.testing.assert_allclose(sigma, 2.0, rtol=1e-12)
+    np.testing.assert_allclose(abs(v @ V[:, 0]), 1.0, rtol=1e-6)
+    errors = np.array([abs(linalg.power_iteration(W, iters=t, tol=1e-300)[0] - 2.0) / 2.0 for t in range(3, 15)])
+    slope = np.polyfit(np.arange(3, 15), np.log(errors), 1)[0]
+    predicted = 4 * np.log(1.5 / 2.0)
+    assert abs(slope / predicted - 1) < 0.05, (slope, predicted)
+
+
+def test_power_iteration_edge_cases():
+    assert linalg.power_iteration(np.zeros((3, 2)))[0] == 0.0
+    sigma, _, _ = linalg.power_iteration(np.array([[0.0, 4.0]]))
+    assert sigma == pytest.approx(4.0, rel=1e-12)
+    with pytest.raises(ValueError, match="iters must be a positive int"):
+        linalg.power_iteration(np.eye(2), iters=0)
+    with pytest.raises(ValueError, match="tol must be a positive number"):
+        linalg.power_iteration(np.eye(2), tol=-1.0)
+
+
+# ----------------------------------------------------------------------------------- random projections
+
+def test_jl_min_dim_formula():
+    """claim linalg.johnson-lindenstrauss: the Dasgupta-Gupta dimension, and the per-pair failure bound it implies."""
+    n, eps = sp.symbols("n epsilon", positive=True)
+    k = 4 * sp.log(n) / (eps**2 / 2 - eps**3 / 3)
+    # failure probability per pair 2 exp(-(eps^2/2 - eps^3/3) k / 2) equals 2 / n^2 at that k
+    derive(2 * sp.exp(-(eps**2 / 2 - eps**3 / 3) * k / 2), (2 / n**2, "substitute k"),
+           claim="linalg.johnson-lindenstrauss")
+    for n_, e_ in [(10, 0.1), (100, 0.5), (1000, 0.25)]:
+        assert linalg.jl_min_dim(n_, e_) == int(np.ceil(float(k.subs({n: n_, eps: e_}))))
+    with pytest.raises(ValueError, match="eps must be in"):
+        linalg.jl_min_dim(10, 1.5)
+
+
+def test_random_projection_respects_the_jl_guarantee(rng):
+    """claim linalg.johnson-lindenstrauss: measured distortion below the guarantee in most draws."""
+    X = rng.standard_normal((30, 500))
+    eps = 0.5
+    k = linalg.jl_min_dim(30, eps)
+    distortions = [linalg.max_distortion(X, linalg.random_projection(X, k, seed=s)) for s in range(20)]
+    # the lemma promises success probability >= 1/n per draw; in practice nearly every draw succeeds
+    assert np.mean(np.array(distortions) <= eps) >= 0.9
+
+
+def test_random_projection_preserves_norms_on_average(rng):
+    x = rng.standard_normal((1, 50))
+    sq = [np.sum(linalg.random_projection(x, 20, seed=s) ** 2) for s in range(2000)]
+    assert abs(np.mean(sq) / np.sum(x**2) - 1) < 0.05  # E||xR||^2 = ||x||^2, 2000 draws: std err ~ 0.007
+
+
+def test_distortion_bad_input():
+    with pytest.raises(ValueError, match="repeated rows"):
+        linalg.max_distortion(np.ones((3, 2)), np.ones((3, 2)))
+    with pytest.raises(ValueError, match="same number"):
+        linalg.max_distortion(np.eye(3), np.eye(2))
+    with pytest.raises(ValueError, match="k must be a positive int"):
+        linalg.random_projection(np.eye(3), 0)
+
+
+def test_pairwise_sq_distances(rng):
+    X = rng.standard_normal((6, 4))
+    D = linalg.pairwise_sq_distances(X)
+    np.testing.assert_allclose(D[1, 4], np.sum((X[1] - X[4]) ** 2), rtol=EXACT_RTOL)
+    assert np.all(np.diag(D) == 0) and np.allclose(D, D.T)
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+def test_svd_view_semi_axes_are_singular_values(rng):
+    A = rng.standard_normal((2, 2))
+    view = linalg_figures.svd_view(*A.ravel())
+    np.testing.assert_allclose(np.linalg.norm(view.axes, axis=1), linalg.singular_values(A), rtol=EXACT_RTOL)
+    np.testing.assert_allclose(view.inputs @ A, view.axes, atol=1e-12)  # u_i A = sigma_i v_i
+    radii = np.linalg.norm(view.image, axis=1)
+    assert radii.max() <= view.sigma[0] * (1 + 1e-9) and radii.min() >= view.sigma[1] * (1 - 1e-3)
+
+
+def test_svd_view_changes_with_the_sliders_and_survives_singular_matrices():
+    a = linalg_figures.svd_view(1.0, 0.0, 0.0, 1.0)
+    b = linalg_figures.svd_view(2.0, 0.0, 0.0, 1.0)
+    assert not np.allclose(a.image, b.image)
+    singular = linalg_figures.svd_view(1.0, 1.0, 1.0, 1.0)
+    assert singular.sigma[1] < 1e-12 and "condition number" in singular.title
+
+
+def test_draw_svd_draws(rng):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = linalg_figures.draw_svd(linalg_figures.svd_view(1.5, 0.5, 0.8, 1.0))
+    assert len(ax.lines) >= 2 and "sigma_1" in ax.get_title()
+    plt.close("all")
