@@ -103,6 +103,8 @@ def test_agree_with_matrix_inputs_and_domains():
     agree(A.det(), np.linalg.det, [A])
     agree(sp.log(x), np.log, [x], domain=(0.1, 5.0))
     agree(sp.log(x), np.log, [x], domain={x: lambda rng, shape: rng.uniform(1, 2, size=shape)})
+    agree(sp.log(A.det()), lambda M: np.log(np.linalg.det(M)), [A],
+          domain={0: lambda rng, shape: np.eye(2) + 0.1 * rng.uniform(0, 1, size=shape)})
 
 
 def test_agree_rejects_missing_symbols_and_shape_mismatch():

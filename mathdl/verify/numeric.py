@@ -58,7 +58,7 @@ def agree(symbolic: Any, numeric: Callable[..., Any], inputs: Sequence[Any], *,
         The free variables, in the numeric function's argument order.
     domain : (low, high), callable, or mapping
         Where to draw points: uniform on ``(low, high)``, or ``sampler(rng, shape) -> array``; a mapping from
-        input (by position or by the object itself) to one of those gives each input its own domain.
+        input position (or, for a Symbol input, the symbol) to one of those gives each input its own domain.
     points : int
         Number of random points.
     seed : int
@@ -110,7 +110,9 @@ def agree(symbolic: Any, numeric: Callable[..., Any], inputs: Sequence[Any], *,
         for position, (x, (syms, shape)) in enumerate(zip(inputs, specs)):
             dom = domain
             if isinstance(domain, Mapping):
-                dom = domain.get(x, domain.get(position, (-2.0, 2.0)))
+                dom = domain.get(position, (-2.0, 2.0))
+                if isinstance(x, sp.Symbol):  # symbols may also be keys; Matrix inputs are looked up by position
+                    dom = domain.get(x, dom)
             if callable(dom):
                 value = np.asarray(dom(rng, shape), dtype=float)
                 if value.shape != shape:
