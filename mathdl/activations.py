@@ -1,0 +1,741 @@
+"""Chapter "Neurons" — activation functions and their vector-Jacobian products.
+
+A neuron computes ``psi(x @ w + b)``; this module holds the nonlinearities ``psi`` the chapter studies, each
+beside the vector-Jacobian product derived for it in ``book/neurons.ipynb``:
+
+* elementwise: :func:`sigmoid`, :func:`tanh`, :func:`relu`, :func:`leaky_relu`, :func:`softplus`, :func:`gelu`
+  -- any shape; ``f_vjp(g, x)`` returns ``g * f'(x)`` (``g`` shaped like ``x``);
+* row-wise on logits of shape (n, k): :func:`logsumexp`, :func:`softmax`, :func:`log_softmax` and their VJPs.
+
+Every function returns float64 and is written in a numerically stable form: no overflow, no overflow
+warnings, for inputs as large as ``|x| ~ 1e300`` where the mathematics allows it. Claim ids in :data:`CLAIMS`
+name the facts the book proves about them; ``tests/test_activations.py`` checks each one.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = [
+    "CLAIMS",
+    "ELEMENTWISE",
+    "gelu",
+    "gelu_vjp",
+    "leaky_relu",
+    "leaky_relu_vjp",
+    "log_softmax",
+    "log_softmax_vjp",
+    "logsumexp",
+    "normal_cdf",
+    "relu",
+    "relu_vjp",
+    "sigmoid",
+    "sigmoid_vjp",
+    "softmax",
+    "softmax_jacobian",
+    "softmax_vjp",
+    "softplus",
+    "softplus_vjp",
+    "tanh",
+    "tanh_vjp",
+]
+
+#: The facts of this chapter's activation half, by claim id.
+CLAIMS = {
+    "activations.sigmoid-derivative": "sigma'(x) = sigma(x) (1 - sigma(x))",
+    "activations.sigmoid-derivative-max": "sigma' has its unique maximum 1/4 at x = 0 and tends to 0 as |x| -> oo",
+    "activations.tanh-derivative": "tanh'(x) = 1 - tanh(x)^2, and tanh(x) = 2 sigma(2x) - 1",
+    "activations.relu-derivative": "relu'(x) = 1 for x > 0 and 0 for x < 0 (convention: 0 at x = 0)",
+    "activations.leaky-relu-derivative": "leaky_relu'(x) = 1 for x > 0 and alpha for x < 0",
+    "activations.softplus-derivative": "softplus'(x) = sigma(x); softplus(x) = max(x, 0) + log(1 + e^{-|x|})",
+    "activations.gelu-derivative": "gelu(x) = x Phi(x) and gelu'(x) = Phi(x) + x phi(x)",
+    "activations.softmax-shift-invariance": "softmax(z + c 1) = softmax(z), so log-sum-exp may subtract max z",
+    "activations.softmax-jacobian": "d softmax(z) / dz = diag(p) - p p^T",
+    "activations.log-softmax-jacobian": "d log_softmax(z) / dz = I - 1 p^T",
+    "activations.vanishing-gradient": "the gradient through k sigmoid layers is bounded by (||W|| / 4)^k",
+}
+
+
+# ------------------------------------------------------------------------------------------ validation
+
+def _real(x: object, name: str, func: str) -> np.ndarray:
+    """Any-shape real array as float64; rejects bools, complex, objects, NaN and infinity."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (np.ndarray, list, tuple, int, float, np.number)):
+        raise TypeError(f"{func}: {name} must be a numpy array of real numbers; got {type(x).__name__}. "
+                        "Use numpy.asarray(...) first.")
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{func}: {name} must hold real numbers (int or float dtype); got dtype {arr.dtype}.")
+    arr = arr.astype(np.float64, copy=False)
+    if arr.size and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{func}: {name} contains NaN or infinity; got {int(np.sum(~np.isfinite(arr)))} "
+                         "non-finite entries. Clean the input first.")
+    return arr
+
+
+def _cotangent(g: object, x: np.ndarray, func: str) -> np.ndarray:
+    g = _real(g, "g", func)
+    if g.shape != x.shape:
+        raise ValueError(f"{func}: g (the upstream gradient) must have x's shape {x.shape}; got {g.shape}.")
+    return g
+
+
+def _logits(z: object, func: str) -> np.ndarray:
+    z = _real(z, "z", func)
+    if z.ndim != 2:
+        hint = " Use z[None, :] for one example." if z.ndim == 1 else ""
+        raise ValueError(f"{func}: z (the logits) must be 2-D (n, k); got shape {z.shape}.{hint}")
+    if z.shape[1] < 1:
+        raise ValueError(f"{func}: z must have at least one column (k >= 1); got shape {z.shape}.")
+    return z
+
+
+# --------------------------------------------------------------------------------------------- sigmoid
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    r"""The logistic sigmoid, elementwise, without overflow.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    ndarray, shape of ``x``, float64
+        Values in [0, 1] (in exact arithmetic (0, 1); float64 rounds to 0 or 1 beyond ``|x| > 745`` / ``37``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        Non-real or non-finite input.
+
+    Notes
+    -----
+    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}} =
+              \begin{cases} 1 / (1 + e^{-|x|}) & x \ge 0 \\ e^{-|x|} / (1 + e^{-|x|}) & x < 0 \end{cases}
+
+    Both branches use :math:`e^{-|x|} \le 1`, so nothing overflows.
+
+    References
+    ----------
+    Book: Neurons, "Sigmoid" (claims ``activations.sigmoid-derivative``, ``activations.sigmoid-derivative-max``).
+
+    Examples
+    --------
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
+    x = _real(x, "x", "sigmoid")
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_vjp(g: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`sigmoid`: ``g * sigma'(x)``.
+
+    Parameters
+    ----------
+    g : ndarray, shape of ``x``
+        Upstream gradient.
+    x : ndarray, any shape
+        The input at which :func:`sigmoid` was evaluated.
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \sigma'(x) = \sigma(x)\,(1 - \sigma(x)) = \frac{e^{-|x|}}{(1 + e^{-|x|})^2} \le \tfrac14 .
+
+    The second form is even in ``x`` and keeps full relative accuracy in the tails. Since
+    :math:`\sigma' \le 1/4`, each sigmoid layer shrinks a back-propagated gradient by at least 4 unless its
+    weights stretch it back.
+
+    References
+    ----------
+    Book: Neurons, "Sigmoid" (claims ``activations.sigmoid-derivative``, ``activations.sigmoid-derivative-max``);
+    "Vanishing and exploding gradients" (claim ``activations.vanishing-gradient``).
+
+    Examples
+    --------
+    >>> sigmoid_vjp(np.ones(3), np.array([-2.0, 0.0, 2.0])).round(6)
+    array([0.104994, 0.25    , 0.104994])
+    """
+    x = _real(x, "x", "sigmoid_vjp")
+    g = _cotangent(g, x, "sigmoid_vjp")
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(x))
+        return g * (e / (1.0 + e) ** 2)
+
+
+# ------------------------------------------------------------------------------------------------ tanh
+
+def tanh(x: np.ndarray) -> np.ndarray:
+    r"""Hyperbolic tangent, elementwise (``numpy.tanh``, which saturates to +-1 without overflow).
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``, values in [-1, 1]
+
+    Notes
+    -----
+    .. math:: \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1 .
+
+    References
+    ----------
+    Book: Neurons, "Tanh" (claim ``activations.tanh-derivative``).
+
+    Examples
+    --------
+    >>> tanh(np.array([0.0, 1000.0]))
+    array([0., 1.])
+    """
+    x = _real(x, "x", "tanh")
+    return np.tanh(x)
+
+
+def tanh_vjp(g: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`tanh`: ``g * (1 - tanh(x)^2)``.
+
+    Parameters
+    ----------
+    g : ndarray, shape of ``x``
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \tanh'(x) = 1 - \tanh^2(x) = \frac{4 e^{-2|x|}}{(1 + e^{-2|x|})^2} .
+
+    The second form (used here) keeps relative accuracy where :math:`1 - \tanh^2` would cancel to 0.
+
+    References
+    ----------
+    Book: Neurons, "Tanh" (claim ``activations.tanh-derivative``).
+
+    Examples
+    --------
+    >>> tanh_vjp(np.ones(2), np.array([0.0, 1.0])).round(6)
+    array([1.      , 0.419974])
+    """
+    x = _real(x, "x", "tanh_vjp")
+    g = _cotangent(g, x, "tanh_vjp")
+    with np.errstate(under="ignore"):
+        e = np.exp(-2.0 * np.abs(x))
+        return g * (4.0 * e / (1.0 + e) ** 2)
+
+
+# ------------------------------------------------------------------------------------------------ ReLU
+
+def relu(x: np.ndarray) -> np.ndarray:
+    r"""Rectified linear unit, elementwise.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{relu}(x) = \max(x, 0) .
+
+    References
+    ----------
+    Book: Neurons, "ReLU" (claim ``activations.relu-derivative``); Nair & Hinton (2010).
+
+    Examples
+    --------
+    >>> relu(np.array([-2.0, 0.0, 3.0]))
+    array([0., 0., 3.])
+    """
+    x = _real(x, "x", "relu")
+    return np.maximum(x, 0.0)
+
+
+def relu_vjp(g: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`relu`: ``g * 1[x > 0]``.
+
+    Parameters
+    ----------
+    g : ndarray, shape of ``x``
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{relu}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}
+
+    ReLU is not differentiable at 0; like PyTorch, we use the subgradient 0 there.
+
+    References
+    ----------
+    Book: Neurons, "ReLU" (claim ``activations.relu-derivative``).
+
+    Examples
+    --------
+    >>> relu_vjp(np.array([5.0, 5.0, 5.0]), np.array([-1.0, 0.0, 2.0]))
+    array([0., 0., 5.])
+    """
+    x = _real(x, "x", "relu_vjp")
+    g = _cotangent(g, x, "relu_vjp")
+    return np.where(x > 0, g, 0.0)
+
+
+def _slope(alpha: object, func: str) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{func}: alpha must be a real number; got {type(alpha).__name__}.")
+    if not (0.0 <= float(alpha) < 1.0):
+        raise ValueError(f"{func}: alpha (the negative slope) must be in [0, 1); got {alpha!r}. "
+                         "Typical values are 0.01 to 0.2.")
+    return float(alpha)
+
+
+def leaky_relu(x: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    r"""Leaky ReLU: slope 1 for positive inputs, slope ``alpha`` for negative ones.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+    alpha : float in [0, 1)
+        Negative slope.
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{lrelu}_\alpha(x) = \max(x, \alpha x) \quad (0 \le \alpha < 1).
+
+    References
+    ----------
+    Book: Neurons, "ReLU and leaky ReLU" (claim ``activations.leaky-relu-derivative``).
+
+    Examples
+    --------
+    >>> leaky_relu(np.array([-2.0, 3.0]), alpha=0.1)
+    array([-0.2,  3. ])
+    """
+    x = _real(x, "x", "leaky_relu")
+    alpha = _slope(alpha, "leaky_relu")
+    return np.where(x > 0, x, alpha * x)
+
+
+def leaky_relu_vjp(g: np.ndarray, x: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`leaky_relu`: ``g * (1 if x > 0 else alpha)``.
+
+    Parameters
+    ----------
+    g : ndarray, shape of ``x``
+    x : ndarray, any shape
+    alpha : float in [0, 1)
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{lrelu}_\alpha'(x) = 1 \ (x > 0), \quad \alpha \ (x < 0); \text{ we use } \alpha
+              \text{ at } 0.
+
+    References
+    ----------
+    Book: Neurons, "ReLU and leaky ReLU" (claim ``activations.leaky-relu-derivative``).
+
+    Examples
+    --------
+    >>> leaky_relu_vjp(np.ones(2), np.array([-2.0, 3.0]), alpha=0.1)
+    array([0.1, 1. ])
+    """
+    x = _real(x, "x", "leaky_relu_vjp")
+    g = _cotangent(g, x, "leaky_relu_vjp")
+    alpha = _slope(alpha, "leaky_relu_vjp")
+    return np.where(x > 0, g, alpha * g)
+
+
+# -------------------------------------------------------------------------------------------- softplus
+
+def softplus(x: np.ndarray) -> np.ndarray:
+    r"""Softplus, a smooth ReLU, without overflow for any finite input.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``, positive
+
+    Notes
+    -----
+    .. math:: \operatorname{softplus}(x) = \log(1 + e^{x}) = \max(x, 0) + \log(1 + e^{-|x|}) .
+
+    The naive form overflows at :math:`x \gtrsim 710`; the second never exponentiates a positive number.
+
+    References
+    ----------
+    Book: Neurons, "Softplus" (claim ``activations.softplus-derivative``).
+
+    Examples
+    --------
+    >>> softplus(np.array([-1000.0, 0.0, 1000.0])).round(6).tolist()
+    [0.0, 0.693147, 1000.0]
+    """
+    x = _real(x, "x", "softplus")
+    with np.errstate(under="ignore"):
+        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def softplus_vjp(g: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`softplus`: ``g * sigmoid(x)``.
+
+    Parameters
+    ----------
+    g : ndarray, shape of ``x``
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{softplus}'(x) = \frac{e^x}{1 + e^x} = \sigma(x) .
+
+    References
+    ----------
+    Book: Neurons, "Softplus" (claim ``activations.softplus-derivative``).
+
+    Examples
+    --------
+    >>> softplus_vjp(np.ones(1), np.zeros(1))
+    array([0.5])
+    """
+    x = _real(x, "x", "softplus_vjp")
+    g = _cotangent(g, x, "softplus_vjp")
+    return g * sigmoid(x)
+
+
+# ------------------------------------------------------------------------------------------------ GELU
+
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def normal_cdf(x: np.ndarray) -> np.ndarray:
+    r"""The standard normal distribution function :math:`\Phi`, elementwise, accurate in both tails.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``, values in [0, 1]
+
+    Notes
+    -----
+    .. math:: \Phi(x) = \tfrac12\bigl(1 + \operatorname{erf}(x/\sqrt2)\bigr) = \tfrac12 \operatorname{erfc}(-x/\sqrt2).
+
+    The ``erfc`` form (``math.erfc`` elementwise) avoids the cancellation ``1 + erf`` suffers for
+    :math:`x \ll 0`.
+
+    References
+    ----------
+    Book: Neurons, "GELU" (claim ``activations.gelu-derivative``).
+
+    Examples
+    --------
+    >>> normal_cdf(np.array([0.0])).item()
+    0.5
+    """
+    x = _real(x, "x", "normal_cdf")
+    with np.errstate(under="ignore"):
+        return np.asarray(0.5 * _erfc(-x / math.sqrt(2.0)), dtype=np.float64).reshape(x.shape)
+
+
+def gelu(x: np.ndarray) -> np.ndarray:
+    r"""Gaussian error linear unit (exact form, with the normal distribution function).
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{gelu}(x) = x\,\Phi(x) = \frac{x}{2}\Bigl(1 + \operatorname{erf}\frac{x}{\sqrt2}\Bigr).
+
+    References
+    ----------
+    Book: Neurons, "GELU" (claim ``activations.gelu-derivative``); Hendrycks & Gimpel (2016).
+
+    Examples
+    --------
+    >>> gelu(np.array([-1.0, 0.0, 1.0])).round(6)
+    array([-0.158655,  0.      ,  0.841345])
+    """
+    x = _real(x, "x", "gelu")
+    return x * normal_cdf(x)
+
+
+def gelu_vjp(g: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`gelu`: ``g * (Phi(x) + x phi(x))``.
+
+    Parameters
+    ----------
+    g : ndarray, shape of ``x``
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{gelu}'(x) = \Phi(x) + x\,\varphi(x), \qquad
+              \varphi(x) = \frac{e^{-x^2/2}}{\sqrt{2\pi}} .
+
+    References
+    ----------
+    Book: Neurons, "GELU" (claim ``activations.gelu-derivative``).
+
+    Examples
+    --------
+    >>> gelu_vjp(np.ones(1), np.zeros(1))
+    array([0.5])
+    """
+    x = _real(x, "x", "gelu_vjp")
+    g = _cotangent(g, x, "gelu_vjp")
+    t = np.minimum(np.abs(x), 40.0)  # phi(40) = e^{-800} / sqrt(2 pi) is 0 in float64; x*x could overflow
+    with np.errstate(under="ignore"):
+        pdf = np.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
+    return g * (normal_cdf(x) + x * pdf)
+
+
+# ---------------------------------------------------------------------------------- softmax and friends
+
+def logsumexp(z: np.ndarray) -> np.ndarray:
+    r"""Row-wise :math:`\log\sum_j e^{z_{ij}}`, computed after subtracting the row maximum.
+
+    Parameters
+    ----------
+    z : ndarray, shape (n, k)
+        Logits, one example per row.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Notes
+    -----
+    .. math:: \operatorname{lse}(z) = m + \log \sum_j e^{z_j - m}, \qquad m = \max_j z_j .
+
+    Every exponent is at most 0 and one term equals 1, so the sum lies in [1, k]: no overflow, no log 0.
+
+    References
+    ----------
+    Book: Neurons, "Softmax" (claim ``activations.softmax-shift-invariance``).
+
+    Examples
+    --------
+    >>> logsumexp(np.array([[1000.0, 1000.0]])).round(6)
+    array([1000.693147])
+    """
+    z = _logits(z, "logsumexp")
+    m = np.max(z, axis=1, keepdims=True)
+    with np.errstate(under="ignore"):
+        return (m + np.log(np.sum(np.exp(z - m), axis=1, keepdims=True)))[:, 0]
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    r"""Row-wise log-softmax, :math:`z - \operatorname{lse}(z)`, finite for any finite logits.
+
+    Parameters
+    ----------
+    z : ndarray, shape (n, k)
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+        Log-probabilities; each row's exponentials sum to 1.
+
+    Notes
+    -----
+    .. math:: \log \operatorname{softmax}(z)_j = z_j - \operatorname{lse}(z) .
+
+    References
+    ----------
+    Book: Neurons, "Softmax" (claim ``activations.log-softmax-jacobian``).
+
+    Examples
+    --------
+    >>> log_softmax(np.array([[0.0, 0.0]])).round(6)
+    array([[-0.693147, -0.693147]])
+    """
+    z = _logits(z, "log_softmax")
+    return z - logsumexp(z)[:, None]
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    r"""Row-wise softmax, via the log-sum-exp shift.
+
+    Parameters
+    ----------
+    z : ndarray, shape (n, k)
+        Logits, one example per row.
+
+    Returns
+    -------
+    p : ndarray, shape (n, k)
+        Probabilities: non-negative, each row sums to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is not 2-D, or holds NaN or infinity.
+
+    Notes
+    -----
+    .. math:: p_j = \frac{e^{z_j}}{\sum_l e^{z_l}} = e^{z_j - \operatorname{lse}(z)} .
+
+    References
+    ----------
+    Book: Neurons, "Softmax" (claims ``activations.softmax-shift-invariance``, ``activations.softmax-jacobian``).
+
+    Examples
+    --------
+    >>> softmax(np.array([[1000.0, 1000.0, -1000.0]]))
+    array([[0.5, 0.5, 0. ]])
+    """
+    z = _logits(z, "softmax")
+    with np.errstate(under="ignore"):
+        return np.exp(log_softmax(z))
+
+
+def softmax_jacobian(z: np.ndarray) -> np.ndarray:
+    r"""The Jacobian of :func:`softmax` for every row: ``diag(p) - p p^T``.
+
+    Parameters
+    ----------
+    z : ndarray, shape (n, k)
+
+    Returns
+    -------
+    J : ndarray, shape (n, k, k)
+        ``J[i] = d softmax(z_i) / d z_i``, symmetric, rows summing to 0.
+
+    Notes
+    -----
+    .. math:: \frac{\partial p_j}{\partial z_l} = p_j(\delta_{jl} - p_l), \qquad J = \operatorname{diag}(p) - p p^\top .
+
+    References
+    ----------
+    Book: Neurons, "Softmax" (claim ``activations.softmax-jacobian``).
+
+    Examples
+    --------
+    >>> softmax_jacobian(np.zeros((1, 2)))
+    array([[[ 0.25, -0.25],
+            [-0.25,  0.25]]])
+    """
+    p = softmax(z)
+    return np.einsum("ij,jk->ijk", p, np.eye(p.shape[1])) - p[:, :, None] * p[:, None, :]
+
+
+def softmax_vjp(g: np.ndarray, z: np.ndarray) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`softmax`, row by row, without forming the Jacobian.
+
+    Parameters
+    ----------
+    g : ndarray, shape (n, k)
+        Upstream gradient with respect to ``p = softmax(z)``.
+    z : ndarray, shape (n, k)
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+
+    Notes
+    -----
+    .. math:: g^\top(\operatorname{diag}(p) - p p^\top) = p \odot (g - \langle g, p\rangle \mathbf 1).
+
+    References
+    ----------
+    Book: Neurons, "Softmax" (claim ``activations.softmax-jacobian``).
+
+    Examples
+    --------
+    >>> softmax_vjp(np.array([[1.0, 0.0]]), np.zeros((1, 2)))
+    array([[ 0.25, -0.25]])
+    """
+    z = _logits(z, "softmax_vjp")
+    g = _cotangent(g, z, "softmax_vjp")
+    p = softmax(z)
+    return p * (g - np.sum(g * p, axis=1, keepdims=True))
+
+
+def log_softmax_vjp(g: np.ndarray, z: np.ndarray) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`log_softmax`.
+
+    Parameters
+    ----------
+    g : ndarray, shape (n, k)
+        Upstream gradient with respect to the log-probabilities.
+    z : ndarray, shape (n, k)
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+
+    Notes
+    -----
+    .. math:: \frac{\partial \log p_j}{\partial z_l} = \delta_{jl} - p_l, \qquad
+              g^\top (I - \mathbf 1 p^\top) = g - \bigl(\textstyle\sum_j g_j\bigr) p .
+
+    References
+    ----------
+    Book: Neurons, "Softmax" (claim ``activations.log-softmax-jacobian``).
+
+    Examples
+    --------
+    >>> log_softmax_vjp(np.array([[1.0, 0.0]]), np.zeros((1, 2)))
+    array([[ 0.5, -0.5]])
+    """
+    z = _logits(z, "log_softmax_vjp")
+    g = _cotangent(g, z, "log_softmax_vjp")
+    return g - np.sum(g, axis=1, keepdims=True) * softmax(z)
+
+
+_Forward = Callable[[np.ndarray], np.ndarray]
+_VJP = Callable[[np.ndarray, np.ndarray], np.ndarray]
+#: The elementwise activations by name: ``name -> (f, f_vjp)``, with ``f_vjp(g, x) = g * f'(x)``.
+ELEMENTWISE: dict[str, tuple[_Forward, _VJP]] = {
+    "sigmoid": (sigmoid, sigmoid_vjp),
+    "tanh": (tanh, tanh_vjp),
+    "relu": (relu, relu_vjp),
+    "leaky_relu": (leaky_relu, leaky_relu_vjp),
+    "softplus": (softplus, softplus_vjp),
+    "gelu": (gelu, gelu_vjp),
+}

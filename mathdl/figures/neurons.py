@@ -1,0 +1,295 @@
+"""Figures and the live explorer of the chapter "Neurons" (activations and losses).
+
+The explorer's update logic is :func:`depth_gradient_profile`, a plain function (settings -> data) tested
+without a browser; :func:`explorer_figure` draws one state of it; :func:`live_explorer` only wires ipywidgets
+controls to :func:`explorer_figure`. matplotlib and ipywidgets are imported inside the functions.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from mathdl.activations import ELEMENTWISE
+
+__all__ = [
+    "ACTIVATION_NAMES",
+    "DEFAULTS",
+    "GradientProfile",
+    "activation_gallery",
+    "depth_gradient_profile",
+    "explorer_figure",
+    "live_explorer",
+]
+
+#: Activations offered by the explorer, in the order of the chapter.
+ACTIVATION_NAMES = tuple(ELEMENTWISE)
+
+#: The explorer's default state (what the rendered book shows).
+DEFAULTS = {"activation": "sigmoid", "depth": 30, "width": 32, "gain": 1.0, "seed": 0}
+
+#: Limits of the explorer's settings; values outside are rejected with a ValueError.
+LIMITS = {"depth": (1, 300), "width": (1, 64), "gain": (1e-3, 1e3)}
+
+#: A forward activation beyond this magnitude counts as overflow: the run stops and says so.
+OVERFLOW_LIMIT = 1e150
+
+
+@dataclasses.dataclass(frozen=True)
+class GradientProfile:
+    """How the gradient's size changes as it flows back through a random deep chain.
+
+    Attributes
+    ----------
+    layers : ndarray of int, shape (m,)
+        Number of layers the gradient has passed back through: 0, 1, ..., m - 1.
+    log10_norm : ndarray, shape (m,)
+        ``log10(||g_0|| / ||g_L||)`` after that many layers; ``-inf`` once the gradient is exactly 0.
+    log10_bound : ndarray, shape (m,)
+        ``log10`` of ``prod (max|psi'|) ||W_l||_2`` over the same layers -- an upper bound on the ratio
+        (``+inf`` for an activation whose derivative is unbounded; none of ours is).
+    stopped_at : int or None
+        The layer at which forward activations overflowed (beyond :data:`OVERFLOW_LIMIT`), if they did.
+    message : str
+        A one-line statement of what happened ("gradient shrank by 10^-18.1 over 30 layers").
+    """
+
+    layers: np.ndarray
+    log10_norm: np.ndarray
+    log10_bound: np.ndarray
+    stopped_at: int | None
+    message: str
+
+
+#: sup |psi'(x)| over x, for the bound: 1/4 for sigmoid (proved in the chapter); 1 for tanh, relu, leaky relu
+#: (alpha < 1) and softplus (psi' = sigma < 1); gelu' = Phi + x phi peaks where gelu'' = phi (2 - x^2) = 0,
+#: at x = sqrt(2): Phi(sqrt 2) + sqrt(2) phi(sqrt 2) = 1.1289...
+MAX_DERIVATIVE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "leaky_relu": 1.0, "softplus": 1.0,
+                  "gelu": 1.0 - 0.5 * math.erfc(1.0) + math.exp(-1.0) / math.sqrt(math.pi)}
+
+
+def _check_settings(activation: Any, depth: Any, width: Any, gain: Any, seed: Any, func: str) -> None:
+    if activation not in ELEMENTWISE:
+        raise ValueError(f"{func}: activation must be one of {list(ELEMENTWISE)}; got {activation!r}.")
+    for name, value in (("depth", depth), ("width", width), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{func}: {name} must be an int; got {type(value).__name__}.")
+    if isinstance(gain, bool) or not isinstance(gain, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{func}: gain must be a real number; got {type(gain).__name__}.")
+    for name, value in (("depth", depth), ("width", width), ("gain", gain)):
+        low, high = LIMITS[name]
+        if not (low <= value <= high):
+            raise ValueError(f"{func}: {name} must be in [{low}, {high}]; got {value!r}.")
+    if seed < 0:
+        raise ValueError(f"{func}: seed must be a non-negative int; got {seed!r}.")
+
+
+def depth_gradient_profile(activation: str = "sigmoid", depth: int = 30, width: int = 32, gain: float = 1.0,
+                           seed: int = 0) -> GradientProfile:
+    r"""Back-propagate a random gradient through ``depth`` random layers ``h_l = psi(h_{l-1} W_l)``.
+
+    Parameters
+    ----------
+    activation : str
+        A name in :data:`mathdl.activations.ELEMENTWISE`.
+    depth : int in [1, 300]
+        Number of layers L.
+    width : int in [1, 64]
+        Units per layer; ``width=1`` is a scalar chain, where the gradient is a product of numbers
+        ``w_l psi'(a_l)``.
+    gain : float in [1e-3, 1e3]
+        Weight scale: entries of ``W_l`` are N(0, gain^2 / width).
+    seed : int
+        Seed of the input, the weights and the output gradient.
+
+    Returns
+    -------
+    GradientProfile
+
+    Notes
+    -----
+    Forward: :math:`a_l = h_{l-1} W_l`, :math:`h_l = \psi(a_l)`. Backward, from a random unit :math:`g_L`:
+    :math:`g_{l-1} = (g_l \odot \psi'(a_l)) W_l^\top`, so
+    :math:`\|g_{l-1}\| \le \max|\psi'|\,\|W_l\|_2\,\|g_l\|`. The gradient is renormalised at every layer and
+    its log-norm accumulated, so it never underflows to 0 before its true size is below ``1e-308``; forward
+    activations that exceed :data:`OVERFLOW_LIMIT` stop the run with a message instead of overflowing.
+
+    References
+    ----------
+    Book: Neurons, "Vanishing and exploding gradients" (claim ``activations.vanishing-gradient``).
+
+    Examples
+    --------
+    >>> prof = depth_gradient_profile("sigmoid", depth=20, width=16, gain=1.0, seed=0)
+    >>> bool(prof.log10_norm[-1] < -10), bool(np.all(prof.log10_norm <= prof.log10_bound + 1e-9))
+    (True, True)
+    """
+    _check_settings(activation, depth, width, gain, seed, "depth_gradient_profile")
+    with np.errstate(under="ignore"):  # tiny activations and gradients rounding to 0 is the correct result
+        return _profile(activation, depth, width, float(gain), seed)
+
+
+def _profile(activation: str, depth: int, width: int, gain: float, seed: int) -> GradientProfile:
+    f, f_vjp = ELEMENTWISE[activation]
+    rng = np.random.default_rng(seed)
+    h = rng.standard_normal((1, width))
+    weights, pre = [], []
+    stopped_at = None
+    for layer in range(1, depth + 1):
+        W = rng.standard_normal((width, width)) * (gain / math.sqrt(width))
+        a = h @ W
+        if not np.all(np.abs(a) <= OVERFLOW_LIMIT):
+            stopped_at = layer
+            break
+        weights.append(W)
+        pre.append(a)
+        h = f(a)
+    g = rng.standard_normal((1, width))
+    g /= np.linalg.norm(g)
+    log_norm, log_bound = [0.0], [0.0]
+    for W, a in zip(reversed(weights), reversed(pre)):
+        g = f_vjp(g, a) @ W.T
+        size = float(np.linalg.norm(g))
+        bound_step = math.log10(MAX_DERIVATIVE[activation] * float(np.linalg.norm(W, 2)))
+        log_bound.append(log_bound[-1] + bound_step)
+        if size == 0.0 or not math.isfinite(log_norm[-1]):
+            log_norm.append(-math.inf)
+            g = np.zeros_like(g)
+            continue
+        log_norm.append(log_norm[-1] + math.log10(size))
+        g /= size
+    layers = np.arange(len(log_norm))
+    log_norm_arr, log_bound_arr = np.array(log_norm), np.array(log_bound)
+    steps = len(log_norm) - 1
+    if stopped_at is not None:
+        message = (f"forward activations overflowed at layer {stopped_at} (|a| > {OVERFLOW_LIMIT:.0e}); "
+                   f"showing the first {steps} layers")
+    elif not math.isfinite(log_norm[-1]):
+        first = int(np.argmax(~np.isfinite(log_norm_arr)))
+        message = f"gradient became exactly 0 after {first} layers (every unit inactive)"
+    else:
+        verb = "shrank" if log_norm[-1] < 0 else "grew"
+        message = f"gradient {verb} by 10^{log_norm[-1]:.1f} over {steps} layers"
+    return GradientProfile(layers, log_norm_arr, log_bound_arr, stopped_at, message)
+
+
+def _curve(name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    f, f_vjp = ELEMENTWISE[name]
+    return f(x), f_vjp(np.ones_like(x), x)
+
+
+def activation_gallery(names: tuple[str, ...] = ACTIVATION_NAMES,
+                       x_range: tuple[float, float] = (-5.0, 5.0)) -> Any:
+    """One panel per activation: the function and its derivative (from the mathdl VJP with g = 1).
+
+    Parameters
+    ----------
+    names : tuple of str
+        Activations to draw (names in :data:`mathdl.activations.ELEMENTWISE`).
+    x_range : (float, float)
+        Interval of the horizontal axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    References
+    ----------
+    Book: Neurons, "The activations side by side".
+    """
+    import matplotlib.pyplot as plt
+
+    for name in names:
+        if name not in ELEMENTWISE:
+            raise ValueError(f"activation_gallery: unknown activation {name!r}; choose from {list(ELEMENTWISE)}.")
+    x = np.linspace(*x_range, 401)
+    cols = 3
+    rows = math.ceil(len(names) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 3.0 * rows), sharex=True, squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        y, dy = _curve(name, x)
+        ax.plot(x, y, label=f"{name}(x)")
+        ax.plot(x, dy, "--", label=f"{name}'(x)")
+        ax.axhline(0, color="0.8", lw=0.8)
+        ax.set_title(name)
+        ax.set_xlabel("x")
+        ax.legend(fontsize=8, loc="upper left")
+    for ax in list(axes.flat)[len(names):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def explorer_figure(activation: str = "sigmoid", depth: int = 30, width: int = 32, gain: float = 1.0,
+                    seed: int = 0) -> Any:
+    """The explorer's figure for one setting: the activation, its derivative, and the gradient vs depth.
+
+    Parameters
+    ----------
+    activation, depth, width, gain, seed
+        As in :func:`depth_gradient_profile`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: psi and psi'. Right: log10 of the gradient-norm ratio against the number of layers passed,
+        with the bound ``prod max|psi'| ||W_l||_2`` dashed; the title states what happened.
+
+    References
+    ----------
+    Book: Neurons, "Vanishing and exploding gradients" (claim ``activations.vanishing-gradient``).
+    """
+    import matplotlib.pyplot as plt
+
+    prof = depth_gradient_profile(activation, depth, width, gain, seed)
+    x = np.linspace(-5.0, 5.0, 401)
+    y, dy = _curve(activation, x)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    left.plot(x, y, label=f"{activation}(x)")
+    left.plot(x, dy, "--", label="derivative")
+    left.axhline(0, color="0.8", lw=0.8)
+    left.set_xlabel("x")
+    left.set_title(activation)
+    left.legend(fontsize=8)
+    finite = np.isfinite(prof.log10_norm)
+    right.plot(prof.layers[finite], prof.log10_norm[finite], "o-", ms=3, label="log10 ||g_0|| / ||g_L||")
+    right.plot(prof.layers, prof.log10_bound, ":", color="0.4", label="log10 bound")
+    right.axhline(0, color="0.8", lw=0.8)
+    right.set_xlabel("layers back-propagated through")
+    right.set_ylabel("log10 gradient-norm ratio")
+    right.set_title(prof.message, fontsize=9)
+    right.legend(fontsize=8)
+    fig.suptitle(f"width {width}, weights N(0, {gain:g}^2 / width), seed {seed}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def live_explorer() -> Any:
+    """An ipywidgets explorer over :func:`explorer_figure` (needs a running Jupyter kernel).
+
+    Returns
+    -------
+    ipywidgets.Widget
+
+    References
+    ----------
+    Book: Neurons, "Vanishing and exploding gradients".
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    def show(activation: str, depth: int, width: int, gain: float, seed: int) -> None:
+        explorer_figure(activation, depth, width, gain, seed)
+        plt.show()
+
+    controls = {
+        "activation": widgets.Dropdown(options=list(ACTIVATION_NAMES), value=DEFAULTS["activation"]),
+        "depth": widgets.IntSlider(value=DEFAULTS["depth"], min=1, max=200, description="depth"),
+        "width": widgets.IntSlider(value=DEFAULTS["width"], min=1, max=64, description="width"),
+        "gain": widgets.FloatLogSlider(value=DEFAULTS["gain"], base=10, min=-1, max=1.5, step=0.05,
+                                       description="gain"),
+        "seed": widgets.IntSlider(value=DEFAULTS["seed"], min=0, max=20, description="seed"),
+    }
+    return widgets.interactive(show, **controls)

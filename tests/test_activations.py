@@ -1,0 +1,329 @@
+"""Tests of mathdl.activations against the chapter "Neurons" (book/neurons.ipynb).
+
+For each activation: agreement with its SymPy form and derivative, gradcheck of the VJP (away from kinks,
+and with a reused input), an invariant or closed form, stability at huge inputs with floating-point errors
+raised, and bad input.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+from mpmath import mp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from mathdl import activations as A
+from mathdl.verify import agree, derive, gradcheck
+
+AGREE_TOL = 1e-10       # lambdified SymPy vs numpy, relative max-norm
+GRAD_TOL = 1e-6         # VJP vs central differences
+EXACT_TOL = 1e-12       # identities that hold to rounding (rows sum to 1, ...)
+TAIL_TOL = 1e-12        # relative error in the tails against 50-digit reference values
+ROUNDING = 1e-15        # relative slack for bounds met with equality in exact arithmetic (max sigma' = 1/4)
+HUGE = np.array([-1e300, -1000.0, -745.0, -40.0, 0.0, 40.0, 745.0, 1000.0, 1e300])
+
+x = sp.Symbol("x", real=True)
+SIGMOID = 1 / (1 + sp.exp(-x))
+PHI = (1 + sp.erf(x / sp.sqrt(2))) / 2
+SYMBOLIC = {  # name -> SymPy form on the domain where it is smooth
+    "sigmoid": SIGMOID,
+    "tanh": sp.tanh(x),
+    "softplus": sp.log(1 + sp.exp(x)),
+    "gelu": x * PHI,
+}
+#: Where the lambdified textbook forms are themselves accurate to AGREE_TOL in float64: beyond |x| ~ 4,
+#: 1 - tanh(x)^2, sigma (1 - sigma) and 1 + erf(x / sqrt 2) lose digits to cancellation (mathdl uses stable
+#: forms). The tails are checked against 30-digit SymPy evaluation instead (test_tails_against_high_precision).
+AGREE_DOMAIN = (-4.0, 4.0)
+TAIL_POINTS = (-600.0, -200.0, -37.0, -12.0, -6.0, 6.0, 12.0, 37.0, 200.0, 600.0)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20240611)
+
+
+@pytest.fixture(autouse=True)
+def _floating_point_errors_raise():
+    """Every test runs with overflow / invalid / divide-by-zero raising, and warnings as errors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            yield
+
+
+def _vjp_as_function(name: str):
+    _, f_vjp = A.ELEMENTWISE[name]
+    return lambda v: f_vjp(np.ones_like(np.asarray(v, dtype=float)), v)
+
+
+# ------------------------------------------------------------------------------------ symbolic agreement
+
+@pytest.mark.parametrize("name", sorted(SYMBOLIC))
+def test_function_agrees_with_sympy(name):
+    f, _ = A.ELEMENTWISE[name]
+    agree(SYMBOLIC[name], f, [x], domain=AGREE_DOMAIN, points=40, rtol=AGREE_TOL)
+
+
+@pytest.mark.parametrize("name,claim", [("sigmoid", "activations.sigmoid-derivative"),
+                                        ("tanh", "activations.tanh-derivative"),
+                                        ("softplus", "activations.softplus-derivative"),
+                                        ("gelu", "activations.gelu-derivative")])
+def test_derivative_agrees_with_sympy(name, claim):
+    agree(sp.diff(SYMBOLIC[name], x), _vjp_as_function(name), [x], domain=AGREE_DOMAIN, points=40,
+          rtol=AGREE_TOL, claim=claim)
+
+
+def test_sigmoid_derivative_closed_form():
+    """activations.sigmoid-derivative: sigma' = sigma (1 - sigma), proved and then checked numerically."""
+    d = derive(sp.Derivative(SIGMOID, x), (SIGMOID * (1 - SIGMOID), "sigma' = sigma (1 - sigma)"),
+               claim="activations.sigmoid-derivative")
+    agree(d, _vjp_as_function("sigmoid"), [x], domain=AGREE_DOMAIN, claim="activations.sigmoid-derivative")
+
+
+def test_gelu_erf_and_erfc_forms_agree():
+    """activations.gelu-derivative: the erf form of Phi equals the erfc form, and gelu' = Phi + x phi."""
+    erf_form = x * (1 + sp.erf(x / sp.sqrt(2))) / 2
+    derive(erf_form, claim="activations.gelu-derivative").step(
+        x * sp.erfc(-x / sp.sqrt(2)) / 2, "erfc = 1 - erf", hint=lambda e: e.rewrite(sp.erf))
+    phi = sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)
+    d = derive(sp.Derivative(erf_form, x), (PHI + x * phi, "product rule; erf' = 2 e^{-t^2} / sqrt(pi)"),
+               claim="activations.gelu-derivative")
+    agree(d, _vjp_as_function("gelu"), [x], domain=AGREE_DOMAIN, claim="activations.gelu-derivative")
+
+
+def test_sigmoid_derivative_max_is_quarter_at_zero():
+    """activations.sigmoid-derivative-max: sigma'' = 0 only at 0, sigma''' (0) < 0, sigma'' = -sigma' tanh(x/2)."""
+    d2 = sp.diff(SIGMOID, x, 2)
+    assert sp.solveset(d2, x, sp.S.Reals) == sp.FiniteSet(0)
+    assert sp.simplify(sp.diff(SIGMOID, x, 3).subs(x, 0)) == sp.Rational(-1, 8)
+    derive(d2, (-sp.diff(SIGMOID, x) * sp.tanh(x / 2), "sigma'' = -sigma' tanh(x/2)"),
+           claim="activations.sigmoid-derivative-max")
+    grid = np.linspace(-50, 50, 200001)
+    values = A.sigmoid_vjp(np.ones_like(grid), grid)
+    assert values.max() == pytest.approx(0.25, abs=EXACT_TOL)
+    assert grid[np.argmax(values)] == pytest.approx(0.0, abs=1e-3)
+
+
+def _tail_reference(name: str, v: float) -> tuple[float, float]:
+    """(f(v), f'(v)) in 50-digit arithmetic (mpmath, SymPy's numeric engine), in forms free of cancellation."""
+    mp.dps = 50
+    t = mp.mpf(v)
+    forms = {
+        "sigmoid": (lambda: 1 / (1 + mp.exp(-t)), lambda: mp.exp(-t) / (1 + mp.exp(-t)) ** 2),
+        "tanh": (lambda: mp.tanh(t), lambda: mp.sech(t) ** 2),
+        "softplus": (lambda: mp.log1p(mp.exp(t)), lambda: 1 / (1 + mp.exp(-t))),
+        "gelu": (lambda: t * mp.erfc(-t / mp.sqrt(2)) / 2,
+                 lambda: mp.erfc(-t / mp.sqrt(2)) / 2 + t * mp.npdf(t)),
+    }
+    f, df = forms[name]
+    return float(f()), float(df())
+
+
+@pytest.mark.parametrize("name", sorted(SYMBOLIC))
+def test_tails_against_high_precision(name):
+    """Function and derivative at large |x| keep full relative accuracy (where float64 textbook forms cancel)."""
+    f, _ = A.ELEMENTWISE[name]
+    pts = np.array(TAIL_POINTS)
+    expected = np.array([_tail_reference(name, v) for v in TAIL_POINTS])
+    np.testing.assert_allclose(f(pts), expected[:, 0], rtol=TAIL_TOL, atol=0, err_msg=name)
+    np.testing.assert_allclose(_vjp_as_function(name)(pts), expected[:, 1], rtol=TAIL_TOL, atol=0,
+                               err_msg=f"{name}'")
+
+
+def test_tanh_is_rescaled_sigmoid(rng):
+    """activations.tanh-derivative: tanh(x) = 2 sigma(2x) - 1."""
+    v = rng.uniform(-20, 20, size=100)
+    np.testing.assert_allclose(A.tanh(v), 2 * A.sigmoid(2 * v) - 1, atol=EXACT_TOL)
+
+
+def test_relu_derivative_piecewise():
+    """activations.relu-derivative: derivative of each piece."""
+    relu = sp.Piecewise((x, x > 0), (0, True))
+    derive(sp.Derivative(relu, x), (sp.Piecewise((1, x > 0), (0, True)), "each piece"),
+           claim="activations.relu-derivative")
+    np.testing.assert_array_equal(A.relu_vjp(np.full(3, 7.0), np.array([-1.0, 0.0, 1.0])), [0.0, 0.0, 7.0])
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.01, 0.2])
+def test_leaky_relu_derivative(alpha):
+    """activations.leaky-relu-derivative."""
+    v = np.array([-3.0, -0.5, 0.5, 3.0])
+    np.testing.assert_array_equal(A.leaky_relu(v, alpha), np.where(v > 0, v, alpha * v))
+    np.testing.assert_array_equal(A.leaky_relu_vjp(np.ones(4), v, alpha), [alpha, alpha, 1.0, 1.0])
+
+
+def test_softplus_derivative_is_sigmoid(rng):
+    """activations.softplus-derivative."""
+    v = rng.uniform(-50, 50, size=200)
+    np.testing.assert_allclose(A.softplus_vjp(np.ones_like(v), v), A.sigmoid(v), rtol=EXACT_TOL)
+
+
+def test_normal_cdf_tails_keep_relative_accuracy():
+    """Phi(-30) ~ 4.9e-198: the erfc form keeps it; 1 + erf(-30/sqrt 2) would round to 0."""
+    value = A.normal_cdf(np.array([-30.0]))[0]
+    exact = float(sp.N((1 + sp.erf(sp.Integer(-30) / sp.sqrt(2))) / 2, 30))
+    assert value == pytest.approx(exact, rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------ gradcheck
+
+@pytest.mark.parametrize("name", sorted(A.ELEMENTWISE))
+def test_elementwise_gradcheck(name, rng):
+    f, f_vjp = A.ELEMENTWISE[name]
+    v = rng.uniform(-4, 4, size=(3, 5))
+    v[np.abs(v) < 0.05] = 0.5  # away from the kink of relu / leaky relu
+    gradcheck(f, f_vjp, [v], rtol=GRAD_TOL)
+
+
+def test_gradcheck_catches_a_wrong_vjp(rng):
+    v = rng.uniform(-2, 2, size=6)
+    report = gradcheck(A.sigmoid, lambda g, z: g * A.sigmoid(z), [v], check=False)
+    assert not report.passed
+
+
+def test_reused_input_gradient(rng):
+    """f(x) = sigmoid(x) * tanh(x) uses x twice; the product rule sums both VJPs."""
+    v = rng.uniform(-3, 3, size=7)
+    gradcheck(lambda z: A.sigmoid(z) * A.tanh(z),
+              lambda g, z: A.sigmoid_vjp(g * A.tanh(z), z) + A.tanh_vjp(g * A.sigmoid(z), z), [v])
+
+
+# -------------------------------------------------------------------------------------------- softmax
+
+def _softmax_sympy(k: int):
+    z = sp.Matrix(sp.symbols(f"z1:{k + 1}", real=True))
+    S = sum(sp.exp(zi) for zi in z)
+    return z, z.applyfunc(lambda zi: sp.exp(zi) / S)
+
+
+def test_softmax_agrees_with_sympy():
+    z, p = _softmax_sympy(3)
+    agree(p.T, lambda v: A.softmax(v.reshape(1, 3)), [z], domain=(-10, 10), rtol=AGREE_TOL)
+    lse = sp.log(sum(sp.exp(zi) for zi in z))
+    agree(lse, lambda v: A.logsumexp(v.reshape(1, 3))[0], [z], domain=(-10, 10), rtol=AGREE_TOL,
+          claim="activations.softmax-shift-invariance")
+
+
+def test_softmax_jacobian_symbolic_and_numeric():
+    """activations.softmax-jacobian: d p / d z = diag(p) - p p^T (3-vector, proved), then against mathdl."""
+    z, p = _softmax_sympy(3)
+    d = derive(p.jacobian(z), (sp.diag(*p) - p * p.T, "quotient rule"), claim="activations.softmax-jacobian")
+    agree(d, lambda v: A.softmax_jacobian(v.reshape(1, 3))[0], [z], domain=(-5, 5),
+          claim="activations.softmax-jacobian")
+
+
+def test_softmax_shift_invariance(rng):
+    """activations.softmax-shift-invariance."""
+    z, p = _softmax_sympy(3)
+    c = sp.Symbol("c", real=True)
+    derive(p.subs({zi: zi + c for zi in z}, simultaneous=True), (p, "cancel e^c"),
+           claim="activations.softmax-shift-invariance")
+    logits = rng.standard_normal((4, 6))
+    np.testing.assert_allclose(A.softmax(logits + 123.0), A.softmax(logits), rtol=EXACT_TOL)
+
+
+def test_softmax_vjps_gradcheck(rng):
+    logits = rng.standard_normal((3, 4))
+    gradcheck(A.softmax, A.softmax_vjp, [logits], claim="activations.softmax-jacobian")
+    gradcheck(A.log_softmax, A.log_softmax_vjp, [logits], claim="activations.log-softmax-jacobian")
+
+
+def test_softmax_vjp_equals_jacobian_product(rng):
+    logits, g = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
+    expected = np.einsum("ij,ijk->ik", g, A.softmax_jacobian(logits))
+    np.testing.assert_allclose(A.softmax_vjp(g, logits), expected, atol=EXACT_TOL)
+
+
+def test_softmax_stable_at_huge_logits():
+    logits = np.array([[1000.0, 1000.0, -1000.0], [1e300, 0.0, -1e300], [-1000.0, -1000.0, -1000.0]])
+    p = A.softmax(logits)
+    np.testing.assert_allclose(p, [[0.5, 0.5, 0.0], [1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3]], atol=EXACT_TOL)
+    assert np.all(np.isfinite(A.log_softmax(logits)))
+    assert A.logsumexp(logits)[0] == pytest.approx(1000.0 + np.log(2.0), rel=EXACT_TOL)
+
+
+# ------------------------------------------------------------------------------------------- stability
+
+@pytest.mark.parametrize("name", sorted(A.ELEMENTWISE))
+def test_no_overflow_or_warning_at_huge_inputs(name):
+    f, f_vjp = A.ELEMENTWISE[name]
+    with np.errstate(all="raise"):  # underflow too: the functions must handle it themselves
+        y, dy = f(HUGE), f_vjp(np.ones_like(HUGE), HUGE)
+    assert np.all(np.isfinite(y)) and np.all(np.isfinite(dy))
+
+
+def test_saturated_values_are_exact():
+    np.testing.assert_array_equal(A.sigmoid(np.array([-1000.0, 1000.0])), [0.0, 1.0])
+    np.testing.assert_array_equal(A.softplus(np.array([1000.0])), [1000.0])
+    assert A.softplus(np.array([-1000.0]))[0] == 0.0
+    # the tails keep relative accuracy: sigma(-700) = e^-700 / (1 + e^-700)
+    assert A.sigmoid(np.array([-700.0]))[0] == pytest.approx(np.exp(-700.0), rel=1e-12)
+    assert A.tanh_vjp(np.ones(1), np.array([30.0]))[0] == pytest.approx(4 * np.exp(-60.0), rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("name", sorted(A.ELEMENTWISE))
+def test_bad_input(name):
+    f, f_vjp = A.ELEMENTWISE[name]
+    with pytest.raises(ValueError, match=rf"{name}: x contains NaN or infinity"):
+        f(np.array([0.0, np.nan]))
+    with pytest.raises(TypeError, match=rf"{name}: x must hold real numbers"):
+        f(np.array([1 + 2j]))
+    with pytest.raises(TypeError, match=rf"{name}: x must be a numpy array"):
+        f("1.0")
+    with pytest.raises(ValueError, match=rf"{name}_vjp: g \(the upstream gradient\) must have x's shape \(3,\)"):
+        f_vjp(np.ones(2), np.ones(3))
+
+
+def test_softmax_bad_input():
+    with pytest.raises(ValueError, match=r"softmax: z \(the logits\) must be 2-D \(n, k\); got shape \(5,\)\. "
+                                         r"Use z\[None, :\]"):
+        A.softmax(np.zeros(5))
+    with pytest.raises(ValueError, match="softmax_vjp: g"):
+        A.softmax_vjp(np.zeros((2, 3)), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"leaky_relu: alpha .* must be in \[0, 1\)"):
+        A.leaky_relu(np.zeros(2), alpha=1.5)
+
+
+def test_integer_input_gives_float64():
+    assert A.relu(np.array([1, -2])).dtype == np.float64
+    assert A.sigmoid(3).shape == ()
+
+
+# ---------------------------------------------------------------------------------- property tests
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@settings(max_examples=50, deadline=None)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6), elements=finite))
+def test_softmax_rows_are_distributions(logits):
+    p = A.softmax(logits)
+    assert np.all(p >= 0) and np.all(p <= 1)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(np.exp(A.log_softmax(logits)), p, atol=1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=5), elements=finite))
+def test_elementwise_ranges_and_monotone_bounds(v):
+    s = A.sigmoid(v)
+    assert np.all((0 <= s) & (s <= 1))
+    assert np.all(np.abs(A.tanh(v)) <= 1)
+    assert np.all(A.softplus(v) >= A.relu(v))
+    assert np.all(A.sigmoid_vjp(np.ones_like(v), v) <= 0.25 * (1 + ROUNDING))
+    assert np.all(A.gelu(v) <= A.relu(v) + 1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(min_value=-30, max_value=30), st.floats(min_value=1e-3, max_value=5))
+def test_sigmoid_and_softplus_monotone(a, step):
+    lo, hi = np.array([a]), np.array([a + step])
+    assert A.sigmoid(hi)[0] >= A.sigmoid(lo)[0]
+    assert A.softplus(hi)[0] > A.softplus(lo)[0]

@@ -1,0 +1,140 @@
+"""Tests of the Neurons chapter's explorer logic (mathdl.figures.neurons), without a browser."""
+from __future__ import annotations
+
+import math
+import warnings
+
+import matplotlib
+import numpy as np
+import pytest
+
+from mathdl.activations import ELEMENTWISE
+from mathdl.figures import neurons as F
+
+matplotlib.use("Agg")
+
+BOUND_SLACK = 1e-9   # log10 slack for the inequality ||g_0|| / ||g_L|| <= bound (rounding in the norms)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(3)
+
+
+@pytest.fixture(autouse=True)
+def _floating_point_errors_raise():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):
+            yield
+
+
+def _chain_gradient(name, depth, width, gain, seed):
+    """The same chain, back-propagated without renormalisation (fine for moderate depth)."""
+    f, f_vjp = ELEMENTWISE[name]
+    rng = np.random.default_rng(seed)
+    h = rng.standard_normal((1, width))
+    Ws, As = [], []
+    for _ in range(depth):
+        W = rng.standard_normal((width, width)) * (gain / math.sqrt(width))
+        a = h @ W
+        Ws.append(W)
+        As.append(a)
+        h = f(a)
+    g = rng.standard_normal((1, width))
+    g /= np.linalg.norm(g)
+    norms = [1.0]
+    for W, a in zip(reversed(Ws), reversed(As)):
+        g = f_vjp(g, a) @ W.T
+        norms.append(float(np.linalg.norm(g)))
+    return np.log10(norms)
+
+
+@pytest.mark.parametrize("name", F.ACTIVATION_NAMES)
+def test_profile_matches_plain_backprop(name):
+    prof = F.depth_gradient_profile(name, depth=12, width=8, gain=1.5, seed=4)
+    np.testing.assert_allclose(prof.log10_norm, _chain_gradient(name, 12, 8, 1.5, 4), atol=1e-9)
+
+
+@pytest.mark.parametrize("name", F.ACTIVATION_NAMES)
+@pytest.mark.parametrize("gain", [0.1, 1.0, 4.0])
+def test_vanishing_gradient_bound(name, gain):
+    """activations.vanishing-gradient: ||g_0|| / ||g_L|| <= prod_l max|psi'| ||W_l||_2, layer by layer."""
+    prof = F.depth_gradient_profile(name, depth=40, width=16, gain=gain, seed=1)
+    finite = np.isfinite(prof.log10_norm)
+    assert np.all(prof.log10_norm[finite] <= prof.log10_bound[finite] + BOUND_SLACK)
+
+
+def test_sigmoid_gradient_vanishes_geometrically():
+    """activations.vanishing-gradient: with unit gain the sigmoid chain loses > 0.3 decades per layer."""
+    prof = F.depth_gradient_profile("sigmoid", depth=30, width=32, gain=1.0, seed=0)
+    assert prof.log10_norm[-1] < -0.3 * 30
+    assert "shrank" in prof.message
+
+
+def test_scalar_chain_is_product_of_derivatives():
+    """width = 1: the gradient is |prod_l w_l sigma'(a_l)| exactly."""
+    rng = np.random.default_rng(9)
+    h = rng.standard_normal((1, 1))
+    product = 1.0
+    for _ in range(10):
+        w = rng.standard_normal((1, 1)) * 2.0
+        a = h @ w
+        product *= float(w[0, 0]) * float(ELEMENTWISE["tanh"][1](np.ones((1, 1)), a)[0, 0])
+        h = np.tanh(a)
+    prof = F.depth_gradient_profile("tanh", depth=10, width=1, gain=2.0, seed=9)
+    assert prof.log10_norm[-1] == pytest.approx(math.log10(abs(product)), abs=1e-9)
+
+
+@pytest.mark.parametrize("name", F.ACTIVATION_NAMES)
+@pytest.mark.parametrize("depth,width,gain", [(300, 64, 1e3), (300, 1, 1e-3), (300, 64, 1e-3), (1, 1, 1.0)])
+def test_extreme_settings_do_not_raise_or_warn(name, depth, width, gain):
+    prof = F.depth_gradient_profile(name, depth=depth, width=width, gain=gain, seed=0)
+    assert isinstance(prof.message, str) and prof.message
+    assert len(prof.layers) == len(prof.log10_norm) == len(prof.log10_bound)
+    assert not np.any(np.isnan(prof.log10_norm))
+
+
+def test_overflow_is_reported_not_raised():
+    prof = F.depth_gradient_profile("relu", depth=300, width=32, gain=1e3, seed=0)
+    assert prof.stopped_at is not None and "overflowed at layer" in prof.message
+    assert len(prof.layers) == prof.stopped_at  # layers 0 .. stopped_at - 1
+
+
+def test_underflow_keeps_true_size():
+    """Deep sigmoid chains shrink below 1e-308; renormalisation keeps the log-norm finite and exact."""
+    prof = F.depth_gradient_profile("sigmoid", depth=300, width=16, gain=0.2, seed=0)
+    assert np.isfinite(prof.log10_norm[-1]) and prof.log10_norm[-1] < -308
+
+
+def test_bad_settings():
+    with pytest.raises(ValueError, match="depth_gradient_profile: activation must be one of"):
+        F.depth_gradient_profile("swish")
+    with pytest.raises(ValueError, match=r"depth_gradient_profile: depth must be in \[1, 300\]"):
+        F.depth_gradient_profile(depth=0)
+    with pytest.raises(TypeError, match="depth_gradient_profile: width must be an int"):
+        F.depth_gradient_profile(width=2.5)
+    with pytest.raises(ValueError, match="gain must be in"):
+        F.depth_gradient_profile(gain=0.0)
+
+
+def test_figures_draw_headless():
+    import matplotlib.pyplot as plt
+
+    with np.errstate(under="ignore"):  # matplotlib's own rendering may underflow; our code does not
+        fig = F.explorer_figure(**F.DEFAULTS)
+        assert len(fig.axes) == 2 and "shrank" in fig.axes[1].get_title()
+        plt.close(fig)
+        fig = F.explorer_figure("relu", depth=300, width=64, gain=1e3, seed=0)
+        assert "overflowed" in fig.axes[1].get_title()
+        plt.close(fig)
+        fig = F.activation_gallery()
+        assert sum(ax.get_visible() for ax in fig.axes) == len(F.ACTIVATION_NAMES)
+        plt.close(fig)
+
+
+def test_live_explorer_builds():
+    pytest.importorskip("ipywidgets")
+    with np.errstate(under="ignore"):
+        w = F.live_explorer()
+    assert w.children[0].value == F.DEFAULTS["activation"]

@@ -1,0 +1,292 @@
+"""Tests of mathdl.losses against the chapter "Neurons" (book/neurons.ipynb): each loss against its SymPy
+derivation, its gradient by gradcheck, its invariants, stability at huge logits, and bad input."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from mathdl import losses as L
+from mathdl.activations import softmax
+from mathdl.linalg import two_layer_network
+from mathdl.verify import agree, derive, gradcheck
+
+EXACT_TOL = 1e-12   # identities that hold to rounding
+PSD_TOL = 1e-12     # smallest eigenvalue of a PSD matrix may be -PSD_TOL from rounding
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(7)
+
+
+@pytest.fixture(autouse=True)
+def _floating_point_errors_raise():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            yield
+
+
+def _scalar(loss):
+    """A loss as a function returning a 0-d array, and its gradient as a VJP with a 0-d cotangent."""
+    return lambda *a: np.asarray(loss(*a))
+
+
+def _labels_and_onehot(rng, n, k):
+    labels = rng.integers(0, k, size=n)
+    return labels, np.eye(k)[labels]
+
+
+# ------------------------------------------------------------------------------------------- squared error
+
+def test_mse_is_gaussian_nll_symbolic():
+    """losses.mse-is-gaussian-nll, for n = 2 examples of k = 2 outputs, then numerically against mathdl."""
+    n, k = 2, 2
+    Y = sp.Matrix(n, k, sp.symbols("y1:5", real=True))
+    P = sp.Matrix(n, k, sp.symbols("q1:5", real=True))
+    sigma = sp.Symbol("sigma", positive=True)
+    density = [sp.exp(-(Y[i] - P[i]) ** 2 / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2) for i in range(n * k)]
+    mse = sum((P[i] - Y[i]) ** 2 for i in range(n * k)) / (n * k)
+    nll = -sp.log(sp.Mul(*density)) / n
+    d = derive(nll, (sp.Rational(k, 2) / sigma**2 * mse + sp.Rational(k, 2) * sp.log(2 * sp.pi * sigma**2),
+                     "log of a product; log of a Gaussian"), claim="losses.mse-is-gaussian-nll")
+    agree(d, lambda q, y, s: L.gaussian_nll(q, y, s), [P, Y, sigma],
+          domain={2: (0.3, 3.0)}, claim="losses.mse-is-gaussian-nll")
+    agree(mse, lambda q, y: L.mean_squared_error(q, y), [P, Y], claim="losses.mse-is-gaussian-nll")
+    grad = sp.Matrix(n, k, [sp.diff(nll, P[i]) for i in range(n * k)])
+    derive(grad, (sp.Rational(k, 2) / sigma**2 * sp.Matrix(n, k, [sp.diff(mse, P[i]) for i in range(n * k)]),
+                  "gradients proportional"), claim="losses.mse-is-gaussian-nll")
+
+
+def test_mse_gradients(rng):
+    q, y = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    gradcheck(_scalar(L.mean_squared_error), lambda g, a, b: g * L.mean_squared_error_grad(a, b), [q, y],
+              wrt=[0], claim="losses.mse-is-gaussian-nll")
+    gradcheck(_scalar(lambda a, b: L.gaussian_nll(a, b, 0.7)),
+              lambda g, a, b: g * L.gaussian_nll_grad(a, b, 0.7), [q, y], wrt=[0])
+
+
+def test_mse_convex_hessian(rng):
+    """losses.mse-convex: the Hessian in the predictions is 2 I / (n k) (finite differences of the gradient)."""
+    q, y = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    h = 1e-4
+    cols = []
+    for j in range(q.size):
+        e = np.zeros(q.size)
+        e[j] = h
+        e = e.reshape(q.shape)
+        cols.append(((L.mean_squared_error_grad(q + e, y) - L.mean_squared_error_grad(q - e, y)) / (2 * h)).ravel())
+    np.testing.assert_allclose(np.array(cols), 2 * np.eye(q.size) / q.size, atol=1e-9)
+
+
+def test_mse_zero_iff_equal(rng):
+    y = rng.standard_normal((3, 2))
+    assert L.mean_squared_error(y, y) == 0.0
+    assert L.mean_squared_error(y + 0.1, y) == pytest.approx(0.01, rel=EXACT_TOL)
+
+
+# ------------------------------------------------------------------------------------------ cross-entropy
+
+def test_cross_entropy_is_categorical_nll_symbolic():
+    """losses.cross-entropy-is-categorical-nll: -(1/n) log prod_i prod_j p_ij^{y_ij} = -(1/n) sum y log p."""
+    n, k = 2, 3
+    P = sp.Matrix(n, k, sp.symbols("p1:7", positive=True))
+    Yv = sp.Matrix(n, k, sp.symbols("y1:7", nonnegative=True))
+    likelihood = sp.Mul(*[P[i] ** Yv[i] for i in range(n * k)])
+    ce = -sum(Yv[i] * sp.log(P[i]) for i in range(n * k)) / n
+    d = derive(-sp.log(likelihood) / n, (ce, "log of a product of powers"),
+               claim="losses.cross-entropy-is-categorical-nll")
+    onehot = lambda rng, shape: np.eye(k)[rng.integers(0, k, size=n)]  # noqa: E731
+    probs = lambda rng, shape: softmax(rng.standard_normal(shape))  # noqa: E731
+    agree(d, lambda p, y: L.cross_entropy(p, y), [P, Yv], domain={0: probs, 1: onehot},
+          claim="losses.cross-entropy-is-categorical-nll")
+
+
+def test_categorical_mle_is_frequency():
+    """losses.cross-entropy-is-categorical-nll: maximising sum_j c_j log p_j on the simplex gives c_j / N."""
+    c1, c2, c3 = sp.symbols("c1:4", positive=True)
+    p1, p2 = sp.symbols("p1 p2", positive=True)
+    ll = c1 * sp.log(p1) + c2 * sp.log(p2) + c3 * sp.log(1 - p1 - p2)
+    sol = sp.solve([sp.diff(ll, p1), sp.diff(ll, p2)], [p1, p2], dict=True)
+    assert len(sol) == 1
+    N = c1 + c2 + c3
+    derive(sp.Matrix([sol[0][p1], sol[0][p2]]), (sp.Matrix([c1 / N, c2 / N]), "frequencies"),
+           claim="losses.cross-entropy-is-categorical-nll")
+
+
+def test_softmax_ce_gradient_symbolic_and_gradcheck(rng):
+    """losses.softmax-ce-gradient: d CE / dz = p - y for target rows summing to 1 (proved for k = 3)."""
+    z = sp.Matrix(sp.symbols("z1:4", real=True))
+    S = sum(sp.exp(zi) for zi in z)
+    p = z.applyfunc(lambda zi: sp.exp(zi) / S)
+    y1, y2 = sp.symbols("y1 y2", real=True)
+    y = sp.Matrix([y1, y2, 1 - y1 - y2])
+    ce = -sum(y[j] * sp.log(p[j]) for j in range(3))
+    d = derive(sp.Matrix([sp.diff(ce, zi) for zi in z]), (p - y, "sum of y is 1"),
+               claim="losses.softmax-ce-gradient")
+    agree(d.result.T, lambda zz, a, b: L.softmax_cross_entropy_grad(zz.reshape(1, 3), np.array([[a, b, 1 - a - b]])),
+          [z, y1, y2], domain={1: (0.0, 0.5), 2: (0.0, 0.5)}, claim="losses.softmax-ce-gradient")
+    logits = rng.standard_normal((4, 5))
+    labels, onehot = _labels_and_onehot(rng, 4, 5)
+    for target in (labels, onehot):
+        gradcheck(_scalar(lambda zz: L.softmax_cross_entropy(zz, target)),
+                  lambda g, zz: g * L.softmax_cross_entropy_grad(zz, target), [logits],
+                  claim="losses.softmax-ce-gradient")
+    q = softmax(rng.standard_normal((3, 4)))
+    gradcheck(_scalar(lambda pp: L.cross_entropy(pp, labels[:3] % 4)),
+              lambda g, pp: g * L.cross_entropy_grad(pp, labels[:3] % 4), [q])
+
+
+def test_softmax_ce_convex_symbolic():
+    """losses.softmax-ce-convex: Hessian = diag(p) - p p^T, and v^T H v is a variance, so >= 0 (SymPy proves)."""
+    z = sp.Matrix(sp.symbols("z1:4", real=True))
+    v = sp.Matrix(sp.symbols("v1:4", real=True))
+    S = sum(sp.exp(zi) for zi in z)
+    p = z.applyfunc(lambda zi: sp.exp(zi) / S)
+    y1, y2 = sp.symbols("y1 y2", real=True)
+    y = sp.Matrix([y1, y2, 1 - y1 - y2])
+    ce = -sum(y[j] * sp.log(p[j]) for j in range(3))
+    H = derive(sp.hessian(ce, list(z)), (sp.diag(*p) - p * p.T, "Jacobian of p - y"),
+               claim="losses.softmax-ce-convex").result
+    mean = sum(p[j] * v[j] for j in range(3))
+    variance = sum(p[j] * (v[j] - mean) ** 2 for j in range(3))
+    derive((v.T * H * v)[0], (variance, "sum p = 1"), claim="losses.softmax-ce-convex")
+    assert variance.is_nonnegative is True
+    assert (-variance).is_nonnegative is not True  # the assumption system does not prove everything
+
+
+@settings(max_examples=30, deadline=None)
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(2, 8)),
+                  elements=st.floats(-30, 30, allow_nan=False)))
+def test_softmax_ce_hessian_psd_numerically(logits):
+    """losses.softmax-ce-convex, checked numerically for k up to 8: eigenvalues of diag(p) - p p^T >= 0."""
+    from mathdl.activations import softmax_jacobian
+    for H in softmax_jacobian(logits):
+        assert np.linalg.eigvalsh(H).min() >= -PSD_TOL
+
+
+# ---------------------------------------------------------------------------------------- binary CE
+
+def test_bce_logits_stable_form_symbolic():
+    """losses.bce-logits-stable: both cases z > 0 and z < 0 proved, then agreement with mathdl."""
+    t = sp.Symbol("t", positive=True)
+    y = sp.Symbol("y", real=True)
+    sig = lambda u: 1 / (1 + sp.exp(-u))  # noqa: E731
+    naive = lambda u: -y * sp.log(sig(u)) - (1 - y) * sp.log(1 - sig(u))  # noqa: E731
+    derive(naive(t), (t - t * y + sp.log(1 + sp.exp(-t)), "z = t > 0: max = z, |z| = z"),
+           claim="losses.bce-logits-stable")
+    derive(naive(-t), (t * y + sp.log(1 + sp.exp(-t)), "z = -t < 0: max = 0, |z| = t"),
+           claim="losses.bce-logits-stable")
+    zs, ys = sp.symbols("z y_", real=True)
+    stable = sp.Max(zs, 0) - zs * ys + sp.log(1 + sp.exp(-sp.Abs(zs)))
+    agree(stable, lambda a, b: L.binary_cross_entropy_with_logits(np.array([[a]]), np.array([[b]])), [zs, ys],
+          domain={0: (-30, 30), 1: (0, 1)}, claim="losses.bce-logits-stable")
+    zr = sp.Symbol("z", real=True)
+    derive(sp.diff(naive(zr), zr), (sig(zr) - y, "sigma' = sigma (1 - sigma)"), claim="losses.bce-logits-gradient")
+
+
+def test_bce_gradcheck(rng):
+    z = rng.standard_normal((3, 4)) * 3
+    y = rng.uniform(0, 1, size=(3, 4))
+    gradcheck(_scalar(lambda a: L.binary_cross_entropy_with_logits(a, y)),
+              lambda g, a: g * L.binary_cross_entropy_with_logits_grad(a, y), [z], claim="losses.bce-logits-gradient")
+
+
+def test_losses_stable_at_huge_logits():
+    with np.errstate(all="raise"):
+        assert L.binary_cross_entropy_with_logits(np.array([[1000.0, -1000.0]]), np.array([[0.0, 1.0]])) == 1000.0
+        assert L.binary_cross_entropy_with_logits(np.array([[1000.0, -1000.0]]), np.array([[1.0, 0.0]])) == 0.0
+        assert L.softmax_cross_entropy(np.array([[1e4, -1e4, 0.0]]), np.array([1])) == pytest.approx(2e4)
+        assert L.softmax_cross_entropy(np.array([[1e4, -1e4, 0.0]]), np.array([0])) == 0.0
+        g = L.softmax_cross_entropy_grad(np.array([[1e300, -1e300]]), np.array([1]))
+        np.testing.assert_array_equal(g, [[1.0, -1.0]])
+
+
+# ----------------------------------------------------------------------------------- hidden layer
+
+def test_hidden_layer_nonconvex_symbolic():
+    """losses.hidden-layer-nonconvex: L(w1, w2) = (1 - w2 tanh(w1))^2 is 0 at +-(atanh 1/2, 2), 1 at the midpoint."""
+    w1, w2 = sp.symbols("w1 w2", real=True)
+    loss = (1 - w2 * sp.tanh(w1)) ** 2
+    a = sp.atanh(sp.Rational(1, 2))
+    derive(loss.subs({w1: a, w2: 2}), (sp.Integer(0), "tanh(atanh 1/2) = 1/2"), claim="losses.hidden-layer-nonconvex")
+    derive(loss.subs({w1: -a, w2: -2}), (sp.Integer(0), "tanh is odd"), claim="losses.hidden-layer-nonconvex")
+    derive(loss.subs({w1: 0, w2: 0}), (sp.Integer(1), "midpoint"), claim="losses.hidden-layer-nonconvex")
+
+
+def test_hidden_layer_nonconvex_permutation(rng):
+    """losses.hidden-layer-nonconvex: swapping two hidden units leaves the loss unchanged; the midpoint is worse."""
+    X = rng.standard_normal((40, 3))
+    W1, W2 = rng.standard_normal((3, 2)), rng.standard_normal((2, 1))
+    Y = two_layer_network(X, W1, W2)
+    perm = [1, 0]
+    W1p, W2p = W1[:, perm], W2[perm, :]
+    loss = lambda a, b: L.mean_squared_error(two_layer_network(X, a, b), Y)  # noqa: E731
+    assert loss(W1, W2) == 0.0
+    assert loss(W1p, W2p) == pytest.approx(0.0, abs=EXACT_TOL)
+    assert loss((W1 + W1p) / 2, (W2 + W2p) / 2) > 1e-3
+
+
+# ------------------------------------------------------------------------------------------- bad input
+
+def test_labels_validated(rng):
+    z = rng.standard_normal((3, 4))
+    with pytest.raises(ValueError, match=r"softmax_cross_entropy: labels must be integers in \[0, 4\)"):
+        L.softmax_cross_entropy(z, np.array([0, 4, 1]))
+    with pytest.raises(TypeError, match=r"softmax_cross_entropy: labels must be integers in \[0, 4\); got dtype float64"):
+        L.softmax_cross_entropy(z, np.array([0.0, 1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"labels must have shape \(3,\)"):
+        L.softmax_cross_entropy(z, np.array([0, 1]))
+    with pytest.raises(ValueError, match="each target row must be a probability distribution"):
+        L.softmax_cross_entropy(z, np.ones((3, 4)))
+    with pytest.raises(ValueError, match=r"softmax_cross_entropy: z must be 2-D \(n, k\); got shape \(4,\)"):
+        L.softmax_cross_entropy(z[0], np.array([1]))
+
+
+def test_other_bad_input(rng):
+    q = rng.standard_normal((2, 3))
+    with pytest.raises(ValueError, match=r"mean_squared_error: y \(the targets\) must have y_pred's shape"):
+        L.mean_squared_error(q, q[:1])
+    with pytest.raises(ValueError, match="y_pred contains NaN or infinity"):
+        L.mean_squared_error(np.full((1, 1), np.nan), np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"cross_entropy: p must hold probabilities in \(0, 1\]"):
+        L.cross_entropy(np.array([[1.0, 0.0]]), np.array([1]))
+    with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits: y must hold target probabilities"):
+        L.binary_cross_entropy_with_logits(q, q)
+    with pytest.raises(ValueError, match="gaussian_nll: sigma"):
+        L.gaussian_nll(q, q, sigma=0.0)
+    with pytest.raises(ValueError, match="one_hot: k"):
+        L.one_hot(np.array([0]), 0)
+
+
+# ---------------------------------------------------------------------------------- property tests
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 5), st.integers(2, 6), st.integers(0, 2**31 - 1), st.floats(0.1, 1e4))
+def test_ce_nonnegative_and_matches_probability_form(n, k, seed, scale):
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n, k)) * scale
+    labels = rng.integers(0, k, size=n)
+    ce = L.softmax_cross_entropy(z, labels)
+    assert ce >= 0 and np.isfinite(ce)
+    assert ce == pytest.approx(L.softmax_cross_entropy(z, L.one_hot(labels, k)), rel=EXACT_TOL, abs=EXACT_TOL)
+    p = softmax(z)
+    if np.all(p > 0):  # the probability form is usable only when no probability underflowed
+        assert ce == pytest.approx(L.cross_entropy(p, labels), rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 4)), elements=st.floats(-1e5, 1e5)),
+       st.integers(0, 2**31 - 1))
+def test_bce_nonnegative_and_symmetric(z, seed):
+    y = np.random.default_rng(seed).integers(0, 2, size=z.shape).astype(float)
+    value = L.binary_cross_entropy_with_logits(z, y)
+    assert value >= 0 and np.isfinite(value)
+    # flipping the logit and the label gives the same loss: BCE(z, y) = BCE(-z, 1 - y)
+    assert value == pytest.approx(L.binary_cross_entropy_with_logits(-z, 1 - y), rel=1e-12, abs=1e-12)
