@@ -1,0 +1,804 @@
+"""Optimization for deep learning: optimizers as pure step functions, and the rates the chapter derives.
+
+Every optimizer is a pure function ``step(params, grads, state, **hyper) -> (params, state)``; ``state`` is
+``None`` before the first step. Hyper-parameter names and update conventions are those of PyTorch's
+``torch.optim`` (``SGD`` with ``momentum``/``dampening``/``nesterov``, ``RMSprop``, ``Adam``; ``lr``,
+``betas``, ``eps``, ``weight_decay``), so a reader can compare with PyTorch line by line. :func:`trajectory`
+runs one of them on an :class:`mathdl.objectives.Objective` and stops cleanly with a status
+``"diverged at step k"`` instead of overflowing.
+
+Book: ``book/optimization.ipynb``; the facts are named by the claim ids in :data:`CLAIMS`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CLAIMS",
+    "OPTIMIZERS",
+    "AdamState",
+    "RMSpropState",
+    "SGDState",
+    "Trajectory",
+    "adam_step",
+    "bfgs_update",
+    "gauss_newton_step",
+    "gd_optimal_lr",
+    "gd_rate",
+    "heavy_ball_matrix",
+    "heavy_ball_optimal",
+    "heavy_ball_rate",
+    "measured_rate",
+    "minibatch_gradient",
+    "newton_step",
+    "rmsprop_step",
+    "sgd_step",
+    "trajectory",
+]
+
+CLAIMS = {
+    "optim.gd-quadratic-rate": "on f = x^T A x / 2 - b^T x, x_{k+1} - x* = (I - lr A)(x_k - x*); the error "
+                               "contracts at rate max_i |1 - lr lambda_i|, (kappa - 1)/(kappa + 1) at lr = 2/(L + mu)",
+    "optim.gd-step-condition": "gradient descent on a quadratic converges for every start iff 0 < lr < 2/L",
+    "optim.heavy-ball-rate": "heavy ball with lr = 4/(sqrt L + sqrt mu)^2, beta = ((sqrt kappa - 1)/(sqrt kappa + 1))^2 "
+                             "has a double root at mu and L and contracts at rate (sqrt kappa - 1)/(sqrt kappa + 1)",
+    "optim.momentum-convention": "PyTorch's v = mu v + g, p -= lr v is heavy ball p_{k+1} = p_k - lr g_k + mu (p_k - p_{k-1}); "
+                                 "with nesterov=True it is Nesterov's method in the look-ahead variable",
+    "optim.sgd-unbiased": "a minibatch gradient (sampled with or without replacement) has expectation the full gradient",
+    "optim.sgd-variance": "its total variance is tr(Sigma)/B with replacement, tr(Sigma)/B (n - B)/(n - 1) without",
+    "optim.adam-bias-correction": "for stationary g, E[m_t] = (1 - beta^t) E[g], so m_t / (1 - beta^t) is unbiased",
+    "optim.gauss-newton-hessian": "the Hessian of |r|^2 / 2 is J^T J + sum_i r_i Hess(r_i); Gauss-Newton keeps J^T J",
+    "optim.newton-quadratic": "one Newton step from any point lands on the minimizer of a positive-definite quadratic",
+    "optim.bfgs-secant": "the BFGS update satisfies the secant condition B_{k+1} s_k = y_k and stays symmetric",
+}
+
+#: Optimizer names accepted by :func:`trajectory`.
+OPTIMIZERS = ("sgd", "rmsprop", "adam", "newton")
+
+
+# ------------------------------------------------------------------------------------------ validation
+
+def _vector(v: object, name: str, func: str) -> np.ndarray:
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (np.ndarray, list, tuple, float, int)):
+        raise TypeError(f"{func}: {name} must be a numpy array; got {type(v).__name__}.")
+    arr = np.asarray(v)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{func}: {name} must hold real numbers; got dtype {arr.dtype}.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{func}: {name} contains NaN or infinity; stop the run before this step "
+                         "(trajectory() does so and reports 'diverged at step k').")
+    return arr.astype(float, copy=False)
+
+
+def _params_grads(params: object, grads: object, func: str) -> tuple[np.ndarray, np.ndarray]:
+    p = _vector(params, "params", func)
+    g = _vector(grads, "grads", func)
+    if g.shape != p.shape:
+        raise ValueError(f"{func}: grads must have the shape of params {p.shape}; got {g.shape}.")
+    return p, g
+
+
+def _number(v: object, name: str, func: str) -> float:
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number)) or not math.isfinite(v):
+        raise ValueError(f"{func}: {name} must be a finite number; got {v!r}.")
+    return float(v)
+
+
+def _lr(lr: object, func: str) -> float:
+    value = _number(lr, "lr", func)
+    if value < 0:
+        raise ValueError(f"{func}: lr must be >= 0 (a step against the gradient); got {lr!r}. Use a positive "
+                         "learning rate such as 1e-2.")
+    return value
+
+
+def _unit(v: object, name: str, func: str, closed: bool = False) -> float:
+    value = _number(v, name, func)
+    if not (0.0 <= value < 1.0 or (closed and value == 1.0)):
+        want = "[0, 1]" if closed else "[0, 1)"
+        raise ValueError(f"{func}: {name} must lie in {want}; got {v!r}. Typical values: 0.9 (momentum, beta1), "
+                         "0.99 (alpha), 0.999 (beta2).")
+    return value
+
+
+def _eps(eps: object, func: str) -> float:
+    value = _number(eps, "eps", func)
+    if value <= 0:
+        raise ValueError(f"{func}: eps must be > 0 (it keeps the denominator away from zero); got {eps!r}. "
+                         "PyTorch's default is 1e-8.")
+    return value
+
+
+def _decay(weight_decay: object, func: str) -> float:
+    wd = _number(weight_decay, "weight_decay", func)
+    if wd < 0:
+        raise ValueError(f"{func}: weight_decay must be >= 0; got {weight_decay!r}.")
+    return wd
+
+
+def _state(state: object, cls: type, func: str) -> Any:
+    if state is not None and not isinstance(state, cls):
+        raise TypeError(f"{func}: state must be None (first step) or the {cls.__name__} this function returned; "
+                        f"got {type(state).__name__}.")
+    return state
+
+
+# ------------------------------------------------------------------------------------------ optimizers
+
+@dataclasses.dataclass(frozen=True)
+class SGDState:
+    """State of :func:`sgd_step`: PyTorch's ``momentum_buffer`` (None without momentum)."""
+
+    momentum_buffer: np.ndarray | None
+
+
+@dataclasses.dataclass(frozen=True)
+class RMSpropState:
+    """State of :func:`rmsprop_step`: ``square_avg``, ``grad_avg`` (centered only), ``momentum_buffer``."""
+
+    square_avg: np.ndarray
+    grad_avg: np.ndarray | None
+    momentum_buffer: np.ndarray | None
+
+
+@dataclasses.dataclass(frozen=True)
+class AdamState:
+    """State of :func:`adam_step`: the step count ``step`` = t and the moments ``exp_avg``, ``exp_avg_sq``."""
+
+    step: int
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+
+
+def sgd_step(params: np.ndarray, grads: np.ndarray, state: SGDState | None = None, *, lr: float = 1e-3,
+             momentum: float = 0.0, dampening: float = 0.0, weight_decay: float = 0.0,
+             nesterov: bool = False) -> tuple[np.ndarray, SGDState]:
+    r"""One step of (stochastic) gradient descent with optional momentum, as ``torch.optim.SGD``.
+
+    Parameters
+    ----------
+    params, grads : ndarray, shape (d,)
+        The parameters p and the gradient g at p.
+    state : SGDState or None
+        None before the first step.
+    lr : float
+        Learning rate, >= 0.
+    momentum : float
+        The momentum coefficient mu in [0, 1) (PyTorch allows >= 1; such runs never converge).
+    dampening : float
+        In [0, 1]; scales the new gradient in the buffer, except on the first step (PyTorch's convention).
+    weight_decay : float
+        L2 coefficient: g <- g + weight_decay * p.
+    nesterov : bool
+        Nesterov's momentum; needs momentum > 0 and dampening = 0.
+
+    Returns
+    -------
+    params : ndarray, shape (d,)
+    state : SGDState
+
+    Raises
+    ------
+    ValueError
+        For lr < 0, momentum outside [0, 1), dampening outside [0, 1], or nesterov without momentum.
+
+    Notes
+    -----
+    With :math:`g \leftarrow g + \lambda p` (weight decay),
+
+    .. math:: v_1 = g_1, \qquad v_t = \mu v_{t-1} + (1 - \tau) g_t, \qquad
+              p \leftarrow p - \eta\, d_t, \qquad
+              d_t = \begin{cases} g_t + \mu v_t & \text{nesterov} \\ v_t & \text{otherwise,} \end{cases}
+
+    and :math:`d_t = g_t` without momentum. Heavy ball :math:`p_{k+1} = p_k - \eta g_k + \mu (p_k - p_{k-1})`
+    is the case :math:`\tau = 0`.
+
+    References
+    ----------
+    Book: Optimization, "Momentum" (claims ``optim.momentum-convention``, ``optim.heavy-ball-rate``).
+    Polyak (1964); Nesterov (1983).
+
+    Examples
+    --------
+    >>> p, s = sgd_step(np.array([1.0]), np.array([2.0]), lr=0.1, momentum=0.9)
+    >>> p, s.momentum_buffer
+    (array([0.8]), array([2.]))
+    >>> sgd_step(p, np.array([2.0]), s, lr=0.1, momentum=0.9)[0]     # v = 0.9 * 2 + 2 = 3.8
+    array([0.42])
+    """
+    p, g = _params_grads(params, grads, "sgd_step")
+    state = _state(state, SGDState, "sgd_step")
+    return _sgd(p, g, state, *_sgd_hyper("sgd_step", lr, momentum, dampening, weight_decay, nesterov))
+
+
+def _sgd_hyper(func, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+    mu = _unit(momentum, "momentum", func)
+    tau = _unit(dampening, "dampening", func, closed=True)
+    if nesterov and (mu <= 0 or tau != 0):
+        raise ValueError(f"{func}: nesterov=True needs momentum > 0 and dampening = 0; got momentum={momentum!r}, "
+                         f"dampening={dampening!r}.")
+    return _lr(lr, func), mu, tau, _decay(weight_decay, func), bool(nesterov)
+
+
+def _sgd(p, g, state, lr, mu, tau, wd, nesterov):
+    """The update of :func:`sgd_step` on validated inputs."""
+    if wd != 0:
+        g = g + wd * p
+    if mu == 0:
+        return p - lr * g, SGDState(None)
+    buf = None if state is None else state.momentum_buffer
+    buf = g.copy() if buf is None else mu * buf + (1.0 - tau) * g
+    direction = g + mu * buf if nesterov else buf
+    return p - lr * direction, SGDState(buf)
+
+
+def rmsprop_step(params: np.ndarray, grads: np.ndarray, state: RMSpropState | None = None, *, lr: float = 1e-2,
+                 alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
+                 centered: bool = False) -> tuple[np.ndarray, RMSpropState]:
+    r"""One RMSProp step, as ``torch.optim.RMSprop``.
+
+    Parameters
+    ----------
+    params, grads : ndarray, shape (d,)
+    state : RMSpropState or None
+    lr : float
+        >= 0.
+    alpha : float
+        Smoothing constant of the squared-gradient average, in [0, 1).
+    eps : float
+        > 0, added to the root (outside the square root, as in PyTorch).
+    weight_decay, momentum : float
+        As in :func:`sgd_step`.
+    centered : bool
+        Divide by an estimate of the gradient's standard deviation instead of its root mean square.
+
+    Returns
+    -------
+    params : ndarray, shape (d,)
+    state : RMSpropState
+
+    Notes
+    -----
+    .. math:: v_t = \alpha v_{t-1} + (1 - \alpha) g_t^2, \quad
+              \tilde v_t = v_t - \bar g_t^2 \ (\text{centered}), \quad
+              u_t = \frac{g_t}{\sqrt{\tilde v_t} + \epsilon}, \quad
+              b_t = \mu b_{t-1} + u_t, \quad p \leftarrow p - \eta\, b_t
+
+    (:math:`b_t = u_t` when :math:`\mu = 0`), with :math:`v_0 = \bar g_0 = b_0 = 0`, squares entrywise.
+
+    References
+    ----------
+    Book: Optimization, "Adaptive methods".
+
+    Examples
+    --------
+    >>> rmsprop_step(np.array([1.0]), np.array([2.0]), lr=0.01, alpha=0.75)[0]   # v = 1, step 0.01 * 2 / 1
+    array([0.98])
+    """
+    p, g = _params_grads(params, grads, "rmsprop_step")
+    state = _state(state, RMSpropState, "rmsprop_step")
+    return _rmsprop(p, g, state, *_rmsprop_hyper("rmsprop_step", lr, alpha, eps, weight_decay, momentum, centered))
+
+
+def _rmsprop_hyper(func, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+    return (_lr(lr, func), _unit(alpha, "alpha", func), _eps(eps, func), _decay(weight_decay, func),
+            _unit(momentum, "momentum", func), bool(centered))
+
+
+def _rmsprop(p, g, state, lr, alpha, eps, wd, mu, centered):
+    """The update of :func:`rmsprop_step` on validated inputs."""
+    if wd != 0:
+        g = g + wd * p
+    zeros = np.zeros_like(p)
+    square_avg = alpha * (zeros if state is None else state.square_avg) + (1.0 - alpha) * g * g
+    grad_avg = None
+    if centered:
+        previous = zeros if state is None or state.grad_avg is None else state.grad_avg
+        grad_avg = alpha * previous + (1.0 - alpha) * g
+        denom = np.sqrt(square_avg - grad_avg * grad_avg) + eps
+    else:
+        denom = np.sqrt(square_avg) + eps
+    update = g / denom
+    buf = None
+    if mu > 0:
+        previous = zeros if state is None or state.momentum_buffer is None else state.momentum_buffer
+        buf = mu * previous + update
+        update = buf
+    return p - lr * update, RMSpropState(square_avg, grad_avg, buf)
+
+
+def adam_step(params: np.ndarray, grads: np.ndarray, state: AdamState | None = None, *, lr: float = 1e-3,
+              betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+              weight_decay: float = 0.0) -> tuple[np.ndarray, AdamState]:
+    r"""One Adam step (Kingma & Ba 2015), as ``torch.optim.Adam``.
+
+    Parameters
+    ----------
+    params, grads : ndarray, shape (d,)
+    state : AdamState or None
+    lr : float
+        >= 0.
+    betas : (float, float)
+        (beta1, beta2), each in [0, 1).
+    eps : float
+        > 0, added to the root of the second moment.
+    weight_decay : float
+        L2 coefficient added to the gradient (Adam, not AdamW).
+
+    Returns
+    -------
+    params : ndarray, shape (d,)
+    state : AdamState
+
+    Notes
+    -----
+    .. math:: m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t, \quad v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2,
+              \quad \hat m_t = \frac{m_t}{1 - \beta_1^t}, \quad \hat v_t = \frac{v_t}{1 - \beta_2^t},
+              \quad p \leftarrow p - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+
+    with :math:`m_0 = v_0 = 0`. The divisions by :math:`1 - \beta^t` undo the bias towards the zero start.
+
+    References
+    ----------
+    Book: Optimization, "Adam's bias correction" (claim ``optim.adam-bias-correction``). Kingma & Ba (2015).
+
+    Examples
+    --------
+    >>> adam_step(np.array([1.0]), np.array([3.0]), lr=0.1, eps=1e-12)[0]   # first step: p - lr sign(g)
+    array([0.9])
+    """
+    p, g = _params_grads(params, grads, "adam_step")
+    state = _state(state, AdamState, "adam_step")
+    return _adam(p, g, state, *_adam_hyper("adam_step", lr, betas, eps, weight_decay))
+
+
+def _adam_hyper(func, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
+        raise ValueError(f"{func}: betas must be a pair (beta1, beta2); got {betas!r}.")
+    return (_lr(lr, func), _unit(betas[0], "betas[0]", func), _unit(betas[1], "betas[1]", func),
+            _eps(eps, func), _decay(weight_decay, func))
+
+
+def _adam(p, g, state, lr, b1, b2, eps, wd):
+    """The update of :func:`adam_step` on validated inputs."""
+    if wd != 0:
+        g = g + wd * p
+    t = 1 if state is None else state.step + 1
+    m_prev = np.zeros_like(p) if state is None else state.exp_avg
+    v_prev = np.zeros_like(p) if state is None else state.exp_avg_sq
+    m = b1 * m_prev + (1.0 - b1) * g
+    v = b2 * v_prev + (1.0 - b2) * g * g
+    m_hat = m / (1.0 - b1**t)
+    v_hat = v / (1.0 - b2**t)
+    return p - lr * m_hat / (np.sqrt(v_hat) + eps), AdamState(t, m, v)
+
+
+def newton_step(params: np.ndarray, grads: np.ndarray, hessian: np.ndarray, state: None = None, *,
+                lr: float = 1.0) -> tuple[np.ndarray, None]:
+    r"""One (damped) Newton step :math:`p \leftarrow p - \eta\, H^{-1} g`.
+
+    Parameters
+    ----------
+    params, grads : ndarray, shape (d,)
+    hessian : ndarray, shape (d, d)
+        The Hessian H at ``params``.
+    state : None
+        Newton's method keeps no state (the argument keeps the step-function signature).
+    lr : float
+        Damping, >= 0; 1 is the pure Newton step.
+
+    Returns
+    -------
+    params : ndarray, shape (d,)
+    state : None
+
+    Raises
+    ------
+    ValueError
+        If H is not (d, d) or is singular (no Newton step exists).
+
+    Notes
+    -----
+    On :math:`f = \tfrac12 x^\top A x - b^\top x` with A positive definite, :math:`x - A^{-1}(Ax - b) = A^{-1} b = x^*`
+    from any x: one step is exact. Far from a minimum (H indefinite) the step can head for a saddle or a maximum.
+
+    References
+    ----------
+    Book: Optimization, "Second-order methods" (claim ``optim.newton-quadratic``). Nocedal & Wright (2006), ch. 3.
+
+    Examples
+    --------
+    >>> newton_step(np.array([3.0, -1.0]), np.array([3.0, -4.0]), np.diag([1.0, 4.0]))[0]
+    array([0., 0.])
+    """
+    func = "newton_step"
+    p, g = _params_grads(params, grads, func)
+    H = _vector(hessian, "hessian", func)
+    if H.shape != (p.size, p.size):
+        raise ValueError(f"{func}: hessian must have shape ({p.size}, {p.size}); got {H.shape}.")
+    lr = _lr(lr, func)
+    try:
+        direction = np.linalg.solve(H, g)
+    except np.linalg.LinAlgError:
+        raise ValueError(f"{func}: the Hessian is singular at params={p.tolist()}, so the Newton step does not "
+                         "exist; start elsewhere or use a gradient method.") from None
+    return p - lr * direction, None
+
+
+def gauss_newton_step(params: np.ndarray, residuals: np.ndarray, jacobian: np.ndarray, *,
+                      lr: float = 1.0) -> np.ndarray:
+    r"""One Gauss-Newton step for :math:`f(p) = \tfrac12 \lVert r(p) \rVert^2`.
+
+    Parameters
+    ----------
+    params : ndarray, shape (d,)
+    residuals : ndarray, shape (n,)
+        r(p).
+    jacobian : ndarray, shape (n, d)
+        J = dr/dp, of full column rank.
+    lr : float
+        Damping, >= 0.
+
+    Returns
+    -------
+    params : ndarray, shape (d,)
+
+    Notes
+    -----
+    The Hessian of f is :math:`J^\top J + \sum_i r_i \nabla^2 r_i`; Gauss-Newton keeps only :math:`J^\top J`
+    (no second derivatives) and solves the least-squares problem :math:`\min_\delta \lVert J\delta + r\rVert`:
+    :math:`p \leftarrow p - \eta (J^\top J)^{-1} J^\top r`.
+
+    References
+    ----------
+    Book: Optimization, "Second-order methods" (claim ``optim.gauss-newton-hessian``). Nocedal & Wright (2006),
+    ch. 10.
+
+    Examples
+    --------
+    >>> gauss_newton_step(np.array([0.0]), np.array([-2.0, -4.0]), np.array([[1.0], [2.0]]))
+    array([2.])
+    """
+    func = "gauss_newton_step"
+    p = _vector(params, "params", func)
+    r = _vector(residuals, "residuals", func)
+    J = _vector(jacobian, "jacobian", func)
+    if p.ndim != 1 or r.ndim != 1 or J.shape != (r.size, p.size):
+        raise ValueError(f"{func}: need params (d,), residuals (n,), jacobian (n, d); got {p.shape}, {r.shape}, "
+                         f"{J.shape}.")
+    if np.linalg.matrix_rank(J) < p.size:
+        raise ValueError(f"{func}: the Jacobian has rank < {p.size}, so J^T J is singular; add data or damping.")
+    delta, *_ = np.linalg.lstsq(J, r, rcond=None)
+    return p - _lr(lr, func) * delta
+
+
+def bfgs_update(B: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""The BFGS update of a Hessian approximation B from a step s and gradient change y.
+
+    Parameters
+    ----------
+    B : ndarray, shape (d, d)
+        Symmetric positive-definite approximation of the Hessian.
+    s : ndarray, shape (d,)
+        The step :math:`x_{k+1} - x_k`.
+    y : ndarray, shape (d,)
+        The gradient change :math:`\nabla f(x_{k+1}) - \nabla f(x_k)`.
+
+    Returns
+    -------
+    ndarray, shape (d, d)
+
+    Raises
+    ------
+    ValueError
+        If shapes differ, or the curvature condition :math:`y^\top s > 0` fails (then no positive-definite
+        update satisfies the secant condition; a Wolfe line search guarantees it).
+
+    Notes
+    -----
+    .. math:: B_{k+1} = B - \frac{B s s^\top B}{s^\top B s} + \frac{y y^\top}{y^\top s},
+              \qquad B_{k+1} s = y \ \text{(secant condition)}.
+
+    References
+    ----------
+    Book: Optimization, "Quasi-Newton" (claim ``optim.bfgs-secant``). Nocedal & Wright (2006), ch. 6.
+
+    Examples
+    --------
+    >>> B1 = bfgs_update(np.eye(2), np.array([1.0, 0.0]), np.array([2.0, 1.0]))
+    >>> B1 @ np.array([1.0, 0.0])
+    array([2., 1.])
+    """
+    func = "bfgs_update"
+    B = _vector(B, "B", func)
+    s = _vector(s, "s", func)
+    y = _vector(y, "y", func)
+    if s.ndim != 1 or y.shape != s.shape or B.shape != (s.size, s.size):
+        raise ValueError(f"{func}: need B (d, d), s (d,), y (d,); got {B.shape}, {s.shape}, {y.shape}.")
+    ys = float(y @ s)
+    if not ys > 0:
+        raise ValueError(f"{func}: the curvature condition y^T s > 0 fails (y^T s = {ys:.3g}); use a step "
+                         "satisfying the Wolfe conditions or skip this update.")
+    Bs = B @ s
+    return B - np.outer(Bs, Bs) / float(s @ Bs) + np.outer(y, y) / ys
+
+
+# ---------------------------------------------------------------------------------- theory of the rates
+
+def gd_rate(lr: float, eigenvalues: np.ndarray) -> float:
+    r"""Contraction factor of gradient descent on a quadratic: :math:`\max_i |1 - \eta \lambda_i|`.
+
+    It is < 1, so gradient descent converges, iff 0 < lr < 2 / max(eigenvalues).
+
+    Book: Optimization, "Gradient descent on a quadratic" (claims ``optim.gd-quadratic-rate``,
+    ``optim.gd-step-condition``).
+
+    Examples
+    --------
+    >>> gd_rate(gd_optimal_lr(1.0, 9.0), [1.0, 9.0])   # (kappa - 1) / (kappa + 1) = 0.8
+    0.8
+    """
+    lam = _vector(eigenvalues, "eigenvalues", "gd_rate")
+    return float(np.max(np.abs(1.0 - _lr(lr, "gd_rate") * lam)))
+
+
+def gd_optimal_lr(mu: float, L: float) -> float:
+    r"""The step :math:`2/(L + \mu)` that minimizes :func:`gd_rate` over the spectrum [mu, L]."""
+    mu, L = _number(mu, "mu", "gd_optimal_lr"), _number(L, "L", "gd_optimal_lr")
+    if not 0 < mu <= L:
+        raise ValueError(f"gd_optimal_lr: need 0 < mu <= L; got mu={mu}, L={L}.")
+    return 2.0 / (L + mu)
+
+
+def heavy_ball_matrix(lr: float, momentum: float, lam: float) -> np.ndarray:
+    r"""The 2x2 iteration matrix of heavy ball along an eigen-direction with eigenvalue lambda.
+
+    :math:`(e_{k+1}, e_k)^\top = \begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0\end{pmatrix}
+    (e_k, e_{k-1})^\top`. Book: Optimization, "Momentum" (claim ``optim.heavy-ball-rate``).
+    """
+    lr, beta = _lr(lr, "heavy_ball_matrix"), _unit(momentum, "momentum", "heavy_ball_matrix")
+    return np.array([[1.0 + beta - lr * _number(lam, "lam", "heavy_ball_matrix"), -beta], [1.0, 0.0]])
+
+
+def heavy_ball_rate(lr: float, momentum: float, eigenvalues: np.ndarray) -> float:
+    """Spectral radius of heavy ball on a quadratic: the largest |root| over the eigenvalues' 2x2 matrices."""
+    lam = _vector(eigenvalues, "eigenvalues", "heavy_ball_rate")
+    return float(max(np.max(np.abs(np.linalg.eigvals(heavy_ball_matrix(lr, momentum, float(v))))) for v in lam))
+
+
+def heavy_ball_optimal(mu: float, L: float) -> tuple[float, float, float]:
+    r"""Polyak's optimal heavy-ball parameters on the spectrum [mu, L]: (lr, momentum, rate).
+
+    .. math:: \eta = \frac{4}{(\sqrt L + \sqrt\mu)^2}, \quad
+              \beta = \Bigl(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\Bigr)^2, \quad
+              \rho = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}, \quad \kappa = L/\mu.
+
+    Book: Optimization, "Momentum" (claim ``optim.heavy-ball-rate``). Polyak (1964).
+
+    Examples
+    --------
+    >>> [round(v, 12) for v in heavy_ball_optimal(1.0, 9.0)]
+    [0.25, 0.25, 0.5]
+    """
+    mu, L = _number(mu, "mu", "heavy_ball_optimal"), _number(L, "L", "heavy_ball_optimal")
+    if not 0 < mu <= L:
+        raise ValueError(f"heavy_ball_optimal: need 0 < mu <= L; got mu={mu}, L={L}.")
+    root = math.sqrt(L / mu)
+    rate = (root - 1.0) / (root + 1.0)
+    return 4.0 / (math.sqrt(L) + math.sqrt(mu)) ** 2, rate**2, rate
+
+
+def measured_rate(errors: np.ndarray, window: int = 20, floor: float = 1e-140) -> float:
+    r"""The geometric rate of a decaying error sequence, read from the envelope of its second half.
+
+    With u the number of errors above ``floor`` and s = u // 2, the rate is
+    :math:`(\max e_{[u-w, u)} / \max e_{[u-w-s, u-s)})^{1/s}`. For a geometric sequence this is its ratio
+    exactly; for an oscillating one (complex roots) the window maxima follow the envelope, and the bounded phase
+    factor is damped by the power 1/s. ``floor``: a Euclidean norm below about 1e-154 is computed from squares
+    that underflow, which would spoil the ratio.
+
+    References
+    ----------
+    Book: Optimization (claims ``optim.gd-quadratic-rate``, ``optim.heavy-ball-rate``).
+
+    Examples
+    --------
+    >>> round(measured_rate(0.5 ** np.arange(100.0)), 12)
+    0.5
+    >>> k = np.arange(400.0)
+    >>> round(measured_rate(0.9 ** k * np.abs(np.cos(0.3 * k))), 2)    # oscillating: the envelope's rate
+    0.9
+    """
+    e = _vector(errors, "errors", "measured_rate")
+    if e.ndim != 1 or np.any(e < 0):
+        raise ValueError(f"measured_rate: errors must be a 1-D sequence of norms >= 0; got shape {e.shape}.")
+    usable = int(np.argmax(e < floor)) if np.any(e < floor) else e.size
+    span = usable // 2
+    if span < window:
+        raise ValueError(f"measured_rate: need at least 2 * window = {2 * window} errors above {floor:g}; got "
+                         f"{usable}. Run more steps or lower the window.")
+    late = np.max(e[usable - window:usable])
+    early = np.max(e[usable - window - span:usable - span])
+    return float((late / early) ** (1.0 / span))
+
+
+# ------------------------------------------------------------------------------------------- minibatches
+
+def minibatch_gradient(per_example: np.ndarray, batch_size: int, rng: np.random.Generator,
+                       replace: bool = True) -> np.ndarray:
+    r"""The mean of ``batch_size`` per-example gradients drawn uniformly, with or without replacement.
+
+    Parameters
+    ----------
+    per_example : ndarray, shape (n, d)
+        Row i is the gradient of the i-th example's loss; their mean is the full gradient.
+    batch_size : int
+        B, in 1..n (any B >= 1 with replacement).
+    rng : numpy.random.Generator
+    replace : bool
+        Sample with replacement (indices i.i.d.) or without (a random subset).
+
+    Returns
+    -------
+    ndarray, shape (d,)
+
+    Notes
+    -----
+    :math:`E[g_B] = \nabla f` either way; :math:`E\lVert g_B - \nabla f\rVert^2 = \operatorname{tr}\Sigma / B`
+    with replacement and :math:`\operatorname{tr}\Sigma / B \cdot (n - B)/(n - 1)` without, where
+    :math:`\Sigma` is the covariance of one uniformly drawn row (divisor n).
+
+    References
+    ----------
+    Book: Optimization, "Stochastic gradient descent" (claims ``optim.sgd-unbiased``, ``optim.sgd-variance``).
+    """
+    func = "minibatch_gradient"
+    G = _vector(per_example, "per_example", func)
+    if G.ndim != 2:
+        raise ValueError(f"{func}: per_example must be 2-D (n, d); got shape {G.shape}.")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1 \
+            or (not replace and batch_size > G.shape[0]):
+        raise ValueError(f"{func}: batch_size must be an int in 1..{G.shape[0]}"
+                         f"{'' if not replace else ' (or more, with replacement)'}; got {batch_size!r}.")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{func}: rng must be a numpy Generator; got {type(rng).__name__}. "
+                        "Use numpy.random.default_rng(seed).")
+    idx = rng.choice(G.shape[0], size=int(batch_size), replace=replace)
+    return G[idx].mean(axis=0)
+
+
+# ------------------------------------------------------------------------------------------- trajectories
+
+@dataclasses.dataclass(frozen=True)
+class Trajectory:
+    """A run of an optimizer: the points visited, their losses, and how the run ended.
+
+    Attributes
+    ----------
+    path : ndarray, shape (k + 1, d)
+        Start point and the k points reached (fewer than requested if the run stopped).
+    losses : ndarray, shape (k + 1,)
+    status : str
+        ``"ok"``, ``"diverged at step k"`` or ``"stopped at step k: singular Hessian"``.
+    stopped_at : int or None
+        The step that was not taken, or None.
+    """
+
+    path: np.ndarray
+    losses: np.ndarray
+    status: str
+    stopped_at: int | None
+
+    @property
+    def diverged(self) -> bool:
+        return self.status.startswith("diverged")
+
+
+def _stepper(optimizer: str, hyper: dict, objective) -> Any:
+    """The optimizer's update with its hyper-parameters validated once (TypeError/ValueError if bad)."""
+    func = f"trajectory({optimizer!r})"
+    try:
+        if optimizer == "sgd":
+            args = _sgd_hyper(func, **hyper)
+            return lambda p, g, s: _sgd(p, g, s, *args)
+        if optimizer == "rmsprop":
+            args = _rmsprop_hyper(func, **hyper)
+            return lambda p, g, s: _rmsprop(p, g, s, *args)
+        if optimizer == "adam":
+            args = _adam_hyper(func, **hyper)
+            return lambda p, g, s: _adam(p, g, s, *args)
+        if set(hyper) - {"lr"}:
+            raise TypeError(f"unexpected hyper-parameters {sorted(set(hyper) - {'lr'})}")
+        lr = _lr(hyper.get("lr", 1.0), func)
+        return lambda p, g, s: newton_step(p, g, objective.hessian(p), s, lr=lr)
+    except TypeError as error:
+        raise ValueError(f"{func}: {error}. See the {optimizer} step function for its hyper-parameters.") from None
+
+
+def trajectory(objective, optimizer: str, start: np.ndarray, steps: int, *, bound: float = 1e6,
+               grad_noise: float = 0.0, seed: int = 0, **hyper: Any) -> Trajectory:
+    r"""Run an optimizer from ``start`` for ``steps`` steps on an objective, stopping cleanly if it diverges.
+
+    Parameters
+    ----------
+    objective : mathdl.objectives.Objective
+        Anything with ``value``, ``grad`` (and ``hessian`` for Newton) taking an ndarray of shape (d,).
+    optimizer : {"sgd", "rmsprop", "adam", "newton"}
+    start : ndarray, shape (d,)
+    steps : int
+        Number of steps, >= 0.
+    bound : float
+        The run stops with ``"diverged at step k"`` as soon as a coordinate leaves [-bound, bound] or a value
+        is not finite; the point is not evaluated, so nothing overflows.
+    grad_noise : float
+        Standard deviation of Gaussian noise added to every gradient (a model of minibatch noise), >= 0.
+    seed : int
+        Seed of that noise.
+    **hyper
+        The optimizer's hyper-parameters, named as in PyTorch (``lr``, ``momentum``, ``betas``...).
+
+    Returns
+    -------
+    Trajectory
+
+    Raises
+    ------
+    ValueError
+        For an unknown optimizer, a bad hyper-parameter (checked before the first step), or a start outside
+        the bound.
+
+    References
+    ----------
+    Book: Optimization, "The gradient-descent explorer".
+
+    Examples
+    --------
+    >>> from mathdl import objectives
+    >>> run = trajectory(objectives.quadratic(10.0), "sgd", [1.0, 1.0], 50, lr=0.25)
+    >>> run.status, run.path.shape      # y is multiplied by 1 - 0.25 * 10 = -1.5; 1.5**35 > 1e6
+    ('diverged at step 35', (35, 2))
+    """
+    func = "trajectory"
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"{func}: optimizer must be one of {list(OPTIMIZERS)}; got {optimizer!r}. Gradient "
+                         "descent is 'sgd' with momentum=0; heavy ball is 'sgd' with momentum > 0.")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"{func}: steps must be an int >= 0; got {steps!r}.")
+    bound = _number(bound, "bound", func)
+    noise = _number(grad_noise, "grad_noise", func)
+    if bound <= 0 or noise < 0:
+        raise ValueError(f"{func}: need bound > 0 and grad_noise >= 0; got bound={bound}, grad_noise={noise}.")
+    p = _vector(start, "start", func)
+    if p.ndim != 1 or np.max(np.abs(p), initial=0.0) > bound:
+        raise ValueError(f"{func}: start must be 1-D inside [-bound, bound]; got {p.tolist()!r}.")
+    step = _stepper(optimizer, hyper, objective)
+    rng = np.random.default_rng(seed)
+    path, losses = [p], [float(objective.value(p))]
+    state, status, stopped = None, "ok", None
+    for k in range(1, int(steps) + 1):
+        g = np.asarray(objective.grad(p), dtype=float)
+        if noise:
+            g = g + noise * rng.standard_normal(p.shape)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                p_new, state = step(p, g, state)
+        except ValueError:
+            if optimizer != "newton" or not np.all(np.isfinite(g)):
+                raise
+            status, stopped = f"stopped at step {k}: singular Hessian", k
+            break
+        if not np.all(np.isfinite(p_new)) or np.max(np.abs(p_new)) > bound:
+            status, stopped = f"diverged at step {k}", k
+            break
+        loss = float(objective.value(p_new))
+        if not math.isfinite(loss):
+            status, stopped = f"diverged at step {k}", k
+            break
+        p = p_new
+        path.append(p)
+        losses.append(loss)
+    return Trajectory(np.array(path), np.array(losses), status, stopped)

@@ -1,0 +1,129 @@
+"""Tests of the explorer's update logic and widgets without a browser, and of the generated JavaScript page."""
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from mathdl import explorer_js, objectives, optim
+from mathdl.figures import optimization as figs
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+
+def test_hyperparameter_mapping():
+    assert figs.explorer_hyperparameters("gd", 0.1, 0.9) == ("sgd", {"lr": 0.1})
+    assert figs.explorer_hyperparameters("momentum", 0.1, 0.9) == ("sgd", {"lr": 0.1, "momentum": 0.9})
+    assert figs.explorer_hyperparameters("nesterov", 0.1, 0.9) == ("sgd", {"lr": 0.1, "momentum": 0.9,
+                                                                         "nesterov": True})
+    assert figs.explorer_hyperparameters("nesterov", 0.1, 0.0) == ("sgd", {"lr": 0.1})
+    assert figs.explorer_hyperparameters("rmsprop", 0.1, 0.9) == ("rmsprop", {"lr": 0.1, "alpha": 0.9})
+    assert figs.explorer_hyperparameters("newton", 1.0, 0.9) == ("newton", {"lr": 1.0})
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        figs.explorer_hyperparameters("lbfgs", 0.1, 0.9)
+
+
+def test_explorer_view_is_the_optim_trajectory():
+    view = figs.explorer_view("rosenbrock", optimizer="adam", lr=0.05, beta=0.8, steps=50, start=(-1.0, 2.0))
+    run = optim.trajectory(objectives.rosenbrock(), "adam", np.array([-1.0, 2.0]), 50, lr=0.05, betas=(0.8, 0.999))
+    np.testing.assert_array_equal(view.run.path, run.path)
+    assert view.message.startswith("after 50 steps: f - f* = ")
+
+
+@pytest.mark.parametrize("optimizer", list(figs.EXPLORER_OPTIMIZERS))
+@pytest.mark.parametrize("name", objectives.NAMES)
+def test_extreme_slider_settings_never_raise_or_warn(name, optimizer):
+    """The largest learning rate and momentum on every objective: a status, no exception, no warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view = figs.explorer_view(name, kappa=100.0, optimizer=optimizer, lr=10 ** figs.LOG10_LR_RANGE[1],
+                                  beta=figs.BETA_RANGE[1], steps=figs.STEPS_RANGE[1], start=None)
+    assert view.message == view.run.status or view.message.startswith("after")
+    assert np.all(np.isfinite(view.run.path))
+    gaps = figs.loss_gaps(view)
+    assert np.all(gaps >= figs.GAP_FLOOR) and np.all(np.isfinite(gaps))
+
+
+def test_divergence_message():
+    view = figs.explorer_view(lr=0.25)              # 2/L = 0.2 for kappa = 10
+    assert view.message == "diverged at step 35"   # y is multiplied by -1.5 per step, 1.5**35 > 1e6
+
+
+def test_explorer_figure_updates_data_not_figure():
+    fig = figs.ExplorerFigure(figs.explorer_view(steps=100))
+    before = fig.rgba().copy()
+    line_before = fig.path_line.get_xydata().copy()
+    figure_id = id(fig.fig)
+    fig.update(figs.explorer_view(steps=100, lr=0.01))
+    assert id(fig.fig) == figure_id and fig.full_draws == 1          # same figure, static layer kept
+    assert not np.array_equal(fig.path_line.get_xydata(), line_before)
+    assert not np.array_equal(fig.rgba(), before)                    # the pixels changed
+    fig.update(figs.explorer_view("wells", steps=100, start=None))
+    assert fig.full_draws == 2                                        # a new objective redraws the contours
+
+
+def test_blitted_frame_matches_a_full_draw():
+    """The fast path (restore background + draw moving artists) gives the same pixels as drawing everything."""
+    fig = figs.ExplorerFigure(figs.explorer_view(steps=80))
+    fig.update(figs.explorer_view(steps=80, optimizer="momentum", beta=0.5))
+    fast = fig.rgba().copy()
+    for artist in fig.dynamic_artists:
+        artist.set_animated(False)
+    fig.fig.canvas.draw()
+    assert np.mean(np.abs(fast.astype(int) - fig.rgba().astype(int)) > 0) < 1e-3
+
+
+def test_widgets_drive_the_figure():
+    pytest.importorskip("ipywidgets")
+    explorer = figs.GDExplorer()
+    first_path = explorer.figure.view.run.path.copy()
+    first_image = explorer.image.value
+    explorer.lr.value = 0.01
+    assert not np.array_equal(explorer.figure.view.run.path, first_path)
+    assert explorer.image.value != first_image and explorer.image.value[:2] == b"\xff\xd8"   # a JPEG
+    explorer.optimizer.value = "adam"
+    assert explorer.figure.view.optimizer == "adam"
+    explorer.objective.value = "saddle"
+    assert (explorer.x0.value, explorer.y0.value) == objectives.saddle().start
+    assert explorer.kappa.disabled
+    np.testing.assert_array_equal(explorer.figure.view.run.path[0], objectives.saddle().start)
+    explorer.objective.value = "quadratic"
+    explorer.optimizer.value = "gd"
+    explorer.lr.value = 10 ** figs.LOG10_LR_RANGE[1]
+    assert explorer.status.value.count("diverged at step") == 1
+
+
+def test_static_explorer_figure_shows_the_default_state():
+    import matplotlib.pyplot as plt
+
+    fig = figs.draw_explorer()
+    ax = fig.axes[0]
+    lines = [line for line in ax.get_lines() if line.get_label() == "trajectory"]
+    np.testing.assert_array_equal(lines[0].get_xydata(), figs.explorer_view().run.path)
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------ the JS page
+
+def test_js_objectives_are_printed_from_sympy():
+    import sympy as sp
+
+    js = explorer_js.objectives_js()
+    for name in objectives.NAMES:
+        assert sp.jscode(objectives.EXPRESSIONS[name]) in js
+        for component in objectives.symbolic_gradient(name):
+            assert sp.jscode(component) in js
+
+
+def test_html_is_deterministic_offline_and_has_stable_ids():
+    html = explorer_js.explorer_html()
+    assert html == explorer_js.explorer_html()
+    assert not re.search(r"(https?:)?//[a-z0-9]", html, flags=re.I), "no external URL may appear"
+    for element in ("gd-explorer", "gd-objective", "gd-optimizer", "gd-lr", "gd-beta", "gd-steps", "gd-kappa",
+                    "gd-x0", "gd-y0", "gd-path", "gd-contours", "gd-loss-path", "gd-status"):
+        assert f'id="{element}"' in html
+    assert "window.mathdlExplorer" in html
+    assert "<script src" not in html and "<link" not in html
