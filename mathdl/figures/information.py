@@ -1,0 +1,152 @@
+"""Figures and the live KL explorer of the Information Theory chapter.
+
+The update logic is :func:`kl_view`, a plain function from the means and standard deviations of two Gaussians
+p and q to everything the figure shows (densities on a grid, KL(p||q), KL(q||p), the entropies and the
+cross-entropies); :func:`draw_kl` draws it and :func:`kl_explorer` wires sliders to it in Jupyter.
+:func:`draw_ib_tradeoff` draws the information-bottleneck curve.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from mathdl import info
+
+__all__ = ["DEFAULT_GAUSSIANS", "SLIDER_RANGES", "KLView", "draw_ib_tradeoff", "draw_kl", "kl_explorer",
+           "kl_view"]
+
+#: (mu_p, sigma_p, mu_q, sigma_q) the explorer starts from (and the rendered book shows).
+DEFAULT_GAUSSIANS = (0.0, 1.0, 1.0, 2.0)
+#: Slider ranges: means in [-4, 4], standard deviations in [0.1, 3].
+SLIDER_RANGES = {"mu": (-4.0, 4.0), "sigma": (0.1, 3.0)}
+
+
+@dataclasses.dataclass(frozen=True)
+class KLView:
+    """What the KL figure shows for two Gaussians p = N(mu_p, sigma_p^2) and q = N(mu_q, sigma_q^2) (nats)."""
+
+    x: np.ndarray        # (points,) grid covering both densities
+    p: np.ndarray        # (points,) density of p on the grid
+    q: np.ndarray        # (points,) density of q on the grid
+    kl_pq: float         # KL(p || q)
+    kl_qp: float         # KL(q || p)
+    h_p: float           # differential entropy h(p)
+    h_q: float           # differential entropy h(q)
+    ce_pq: float         # cross-entropy h(p, q) = h(p) + KL(p || q)
+    ce_qp: float         # cross-entropy h(q, p) = h(q) + KL(q || p)
+
+    @property
+    def lines(self) -> list[str]:
+        """The numbers as stable, rounded text lines (what the figure prints beside the densities)."""
+        return [f"KL(p||q) = {self.kl_pq:.3f}", f"KL(q||p) = {self.kl_qp:.3f}",
+                f"h(p) = {self.h_p:.3f},  h(q) = {self.h_q:.3f}",
+                f"h(p,q) = {self.ce_pq:.3f},  h(q,p) = {self.ce_qp:.3f}"]
+
+
+def kl_view(mu_p: float, sigma_p: float, mu_q: float, sigma_q: float, points: int = 400) -> KLView:
+    """Data of the KL picture for p = N(mu_p, sigma_p^2) and q = N(mu_q, sigma_q^2).
+
+    Parameters
+    ----------
+    mu_p, sigma_p, mu_q, sigma_q : float
+        Means and standard deviations (sigmas > 0; the sliders keep them in :data:`SLIDER_RANGES`).
+    points : int
+        Grid size (at least 50).
+
+    Returns
+    -------
+    KLView
+
+    Raises
+    ------
+    ValueError
+        A standard deviation <= 0 or too few points.
+
+    Examples
+    --------
+    >>> view = kl_view(0.0, 1.0, 0.0, 1.0)
+    >>> view.kl_pq, view.kl_qp
+    (0.0, 0.0)
+    """
+    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 50:
+        raise ValueError(f"kl_view: points must be an int >= 50; got {points!r}.")
+    kl_pq = float(info.kl_gaussian(mu_p, sigma_p, mu_q, sigma_q))
+    kl_qp = float(info.kl_gaussian(mu_q, sigma_q, mu_p, sigma_p))
+    h_p, h_q = float(info.gaussian_entropy(sigma_p)), float(info.gaussian_entropy(sigma_q))
+    low = min(mu_p - 5 * sigma_p, mu_q - 5 * sigma_q)
+    high = max(mu_p + 5 * sigma_p, mu_q + 5 * sigma_q)
+    x = np.linspace(low, high, points)
+
+    def density(mu: float, sigma: float) -> np.ndarray:
+        return np.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
+
+    return KLView(x=x, p=density(mu_p, sigma_p), q=density(mu_q, sigma_q), kl_pq=kl_pq, kl_qp=kl_qp,
+                  h_p=h_p, h_q=h_q, ce_pq=h_p + kl_pq, ce_qp=h_q + kl_qp)
+
+
+def draw_kl(view: KLView, ax=None):
+    """Draw the two densities and print the divergences beside them; returns the matplotlib Axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.8))
+    ax.plot(view.x, view.p, color="C0", lw=2, label="p")
+    ax.plot(view.x, view.q, color="C3", lw=2, label="q")
+    ax.fill_between(view.x, view.p, color="C0", alpha=0.15)
+    ax.fill_between(view.x, view.q, color="C3", alpha=0.15)
+    ax.text(0.98, 0.95, "\n".join(view.lines), transform=ax.transAxes, ha="right", va="top", fontsize=9,
+            family="monospace", bbox=dict(boxstyle="round", facecolor="white", alpha=0.85))
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    ax.set_title("two Gaussians and their divergences (nats)", fontsize=10)
+    ax.legend(loc="upper left")
+    return ax
+
+
+def kl_explorer():  # pragma: no cover - needs a Jupyter front end; the logic is kl_view, tested directly
+    """Sliders for the means and standard deviations of p and q; the figure and the numbers update live."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    names = ("mu_p", "sigma_p", "mu_q", "sigma_q")
+    sliders = {}
+    for name, value in zip(names, DEFAULT_GAUSSIANS):
+        low, high = SLIDER_RANGES[name.split("_")[0]]
+        sliders[name] = widgets.FloatSlider(value=value, min=low, max=high, step=0.05, description=name)
+    out = widgets.Output()
+
+    def redraw(_=None):
+        with out:
+            out.clear_output(wait=True)
+            _, ax = plt.subplots(figsize=(7, 3.8))
+            draw_kl(kl_view(*(s.value for s in sliders.values())), ax)
+            plt.show()
+
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([sliders["mu_p"], sliders["sigma_p"]]),
+                         widgets.HBox([sliders["mu_q"], sliders["sigma_q"]]), out])
+
+
+def draw_ib_tradeoff(ixt: np.ndarray, ity: np.ndarray, betas: np.ndarray, ixy: float, hx: float, ax=None):
+    """Draw the IB curve I(T;Y) against I(X;T), coloured by beta, with the bounds I(T;Y) <= I(X;T), I(X;Y)."""
+    import matplotlib.pyplot as plt
+
+    ixt, ity, betas = (np.asarray(a, dtype=float) for a in (ixt, ity, betas))
+    if not (ixt.shape == ity.shape == betas.shape) or ixt.ndim != 1:
+        raise ValueError(f"draw_ib_tradeoff: ixt, ity and betas must be 1-D of one length; got {ixt.shape}, "
+                         f"{ity.shape}, {betas.shape}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    grid = np.sort(np.append(np.linspace(0, hx, 50), ixy))            # include the corner at I(X;Y)
+    ax.plot(grid, np.minimum(grid, ixy), color="0.6", ls="--", lw=1, label="bound min(I(X;T), I(X;Y))")
+    ax.plot(ixt, ity, color="0.3", lw=1)
+    points = ax.scatter(ixt, ity, c=np.log10(betas), cmap="viridis", s=22, zorder=3)
+    plt.colorbar(points, ax=ax, label="log10 beta")
+    ax.set_xlabel("I(X;T)  [nats]")
+    ax.set_ylabel("I(T;Y)  [nats]")
+    ax.set_title("information bottleneck trade-off", fontsize=10)
+    ax.legend(loc="lower right", fontsize=8)
+    return ax

@@ -1,0 +1,71 @@
+"""Tests of the KL explorer's update logic (mathdl.figures.information) without a browser."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from mathdl import info
+from mathdl.figures import information as fig
+
+#: A trapezoid rule on the view's grid must reproduce the closed forms to this relative error.
+GRID_RTOL = 1e-4
+
+
+def _grid_kl(x, a, b):
+    mask = a > 0
+    integrand = np.zeros_like(a)
+    integrand[mask] = a[mask] * (np.log(a[mask]) - np.log(b[mask]))
+    return np.trapezoid(integrand, x)
+
+
+def test_default_view_numbers_match_closed_forms_and_grid_integrals():
+    view = fig.kl_view(*fig.DEFAULT_GAUSSIANS, points=4000)
+    mu_p, s_p, mu_q, s_q = fig.DEFAULT_GAUSSIANS
+    assert view.kl_pq == pytest.approx(float(info.kl_gaussian(mu_p, s_p, mu_q, s_q)))
+    assert view.kl_pq == pytest.approx(_grid_kl(view.x, view.p, view.q), rel=GRID_RTOL)
+    assert view.kl_qp == pytest.approx(_grid_kl(view.x, view.q, view.p), rel=GRID_RTOL)
+    assert view.ce_pq == pytest.approx(view.h_p + view.kl_pq)
+    assert view.kl_pq != pytest.approx(view.kl_qp)                # KL is not symmetric
+    assert np.trapezoid(view.p, view.x) == pytest.approx(1.0, rel=GRID_RTOL)
+
+
+def test_equal_gaussians_give_zero_divergence_and_ce_equals_entropy():
+    view = fig.kl_view(0.5, 1.3, 0.5, 1.3)
+    assert view.kl_pq == 0.0 and view.kl_qp == 0.0
+    assert view.ce_pq == view.h_p
+
+
+@pytest.mark.parametrize("setting", [(-4.0, 0.1, 4.0, 0.1), (4.0, 3.0, -4.0, 0.1), (0.0, 0.1, 0.0, 3.0)])
+def test_extreme_slider_settings_stay_finite_without_warnings(setting):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view = fig.kl_view(*setting)
+    assert np.isfinite([view.kl_pq, view.kl_qp, view.h_p, view.h_q]).all()
+    assert view.kl_pq > 0 and view.kl_qp > 0
+    assert len(view.lines) == 4
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="kl_gaussian: sigma1 must be > 0"):
+        fig.kl_view(0.0, 0.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="kl_view: points must be an int >= 50"):
+        fig.kl_view(0.0, 1.0, 0.0, 1.0, points=10)
+
+
+def test_draw_functions_run_headless():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = fig.draw_kl(fig.kl_view(*fig.DEFAULT_GAUSSIANS))
+    assert len(ax.lines) == 2
+    texts = [t.get_text() for t in ax.texts]
+    assert any("KL(p||q)" in t for t in texts)
+    ax2 = fig.draw_ib_tradeoff(np.array([0.0, 0.5]), np.array([0.0, 0.2]), np.array([1.0, 10.0]), 0.3, 1.0)
+    assert ax2.get_xlabel().startswith("I(X;T)")
+    with pytest.raises(ValueError, match="draw_ib_tradeoff"):
+        fig.draw_ib_tradeoff(np.zeros(2), np.zeros(3), np.ones(2), 0.3, 1.0)
+    plt.close("all")
