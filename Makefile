@@ -30,7 +30,7 @@ notebooks: venv
 	for nb in book/*.ipynb; do $(MAKE) --no-print-directory notebook NB=$$nb || exit 1; done
 
 notebook: venv
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $(NB)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False $(NB)
 
 lab: venv
 	$(BIN)/jupyter lab book/

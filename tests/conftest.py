@@ -116,6 +116,17 @@ def requested_urls(driver) -> list[str]:
     return urls
 
 
+def page_errors(driver) -> list[str]:
+    """Uncaught JavaScript errors and failed loads since the last call (Chromium's own favicon request aside).
+
+    Messages a library logs on purpose with ``console.error`` (the theme's "invalid theme mode" notice on a fresh
+    profile) are not errors of the page.
+    """
+    return [e["message"] for e in driver.get_log("browser")
+            if e["level"] == "SEVERE" and e.get("source") in ("javascript", "network")
+            and "favicon.ico" not in e["message"]]
+
+
 def pytest_collection_modifyitems(config, items):
     # Fast unit tests first, then nbval notebooks, then the book build and browser tests.
     def rank(item) -> int:

@@ -10,12 +10,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import BUILD, requested_urls
+from conftest import BUILD, page_errors, requested_urls
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 NETWORK_SCHEMES = ("http", "https", "ws", "wss", "ftp")
-PAGES_WITH_MATH = ["book/intro.html", "book/notation.html", "book/linear_algebra.html"]
+PAGES_WITH_MATH = ["book/intro.html", "book/notation.html", "book/linear_algebra.html", "book/calculus.html",
+                   "book/probability.html", "book/neurons.html", "book/optimization.html", "book/information.html"]
 
 # Text nodes outside code, scripts and rendered math that still hold TeX delimiters: math MathJax did not typeset.
 RAW_TEX_JS = r"""
@@ -49,8 +50,11 @@ def _wait_for_mathjax(browser, timeout=60.0) -> None:
 @pytest.mark.parametrize("page", PAGES_WITH_MATH)
 def test_math_is_typeset_offline(browser, book_url, page):
     requested_urls(browser)  # drop earlier entries
+    browser.get_log("browser")
     browser.get(book_url + page)
     _wait_for_mathjax(browser)
+    console = page_errors(browser)
+    assert not console, f"JavaScript errors on {page}: {console}"
     count = browser.execute_script("return document.querySelectorAll('mjx-container').length")
     assert count > 0
     raw = browser.execute_script(RAW_TEX_JS)

@@ -1,0 +1,25 @@
+"""Sphinx extension: keep out of every page what needs the network or cannot work without a kernel.
+
+Jupyter Book 1 always loads sphinx-thebe. Its page scripts point at a CDN (loaded only on demand) and, in this
+version, its configuration script is added twice per page, which is a JavaScript SyntaxError in every browser.
+The book has no kernel to connect to, so both scripts are removed from every page.
+"""
+from __future__ import annotations
+
+
+def _is_thebe(script) -> bool:
+    filename = getattr(script, "filename", None) or str(script)
+    body = (getattr(script, "attributes", None) or {}).get("body", "")
+    return "sphinx-thebe" in filename or "THEBE_JS_URL" in body or "thebe@" in filename
+
+
+def strip_thebe(app, pagename, templatename, context, doctree):
+    if "script_files" in context:
+        context["script_files"] = [js for js in context["script_files"] if not _is_thebe(js)]
+    if "css_files" in context:
+        context["css_files"] = [css for css in context["css_files"] if "sphinx-thebe" not in str(css)]
+
+
+def setup(app):
+    app.connect("html-page-context", strip_thebe, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
