@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import statistics
 import subprocess
 import sys
 import time

@@ -7,6 +7,7 @@ verification core :mod:`mathdl.verify` checks each implementation against its de
 module                chapter                                        claim-id prefix
 ====================  =============================================  ==============================
 ``verify``            how the book checks itself (introduction)      --
+``validate``          input checks shared by every module            --
 ``linalg``            Linear algebra for deep learning               ``linalg.``
 ``calculus``          Calculus and backpropagation                   ``calculus.``
 ``autodiff``          (the reverse-mode engine of that chapter)      --

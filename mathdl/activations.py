@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mathdl.validate import real_array as _real
+
 __all__ = [
     "CLAIMS",
     "ELEMENTWISE",
@@ -60,19 +62,6 @@ CLAIMS = {
 
 # ------------------------------------------------------------------------------------------ validation
 
-def _real(x: object, name: str, func: str) -> np.ndarray:
-    """Any-shape real array as float64; rejects bools, complex, objects, NaN and infinity."""
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (np.ndarray, list, tuple, int, float, np.number)):
-        raise TypeError(f"{func}: {name} must be a numpy array of real numbers; got {type(x).__name__}. "
-                        "Use numpy.asarray(...) first.")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{func}: {name} must hold real numbers (int or float dtype); got dtype {arr.dtype}.")
-    arr = arr.astype(np.float64, copy=False)
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{func}: {name} contains NaN or infinity; got {int(np.sum(~np.isfinite(arr)))} "
-                         "non-finite entries. Clean the input first.")
-    return arr
 
 
 def _cotangent(g: object, x: np.ndarray, func: str) -> np.ndarray:

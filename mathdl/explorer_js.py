@@ -21,7 +21,6 @@ Book: Optimization, "The gradient-descent explorer".
 """
 from __future__ import annotations
 
-import json
 import math
 
 import sympy as sp

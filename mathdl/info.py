@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from mathdl.activations import log_softmax, softmax
+from mathdl.validate import real_array as _real
 
 __all__ = [
     "CLAIMS", "PROB_ATOL", "IBResult",
@@ -56,17 +57,6 @@ PROB_ATOL = 1e-9
 
 # ------------------------------------------------------------------------------------------ validation
 
-def _real(x: object, name: str, func: str) -> np.ndarray:
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (np.ndarray, list, tuple, int, float, np.number)):
-        raise TypeError(f"{func}: {name} must be a numpy array of real numbers; got {type(x).__name__}. "
-                        "Use numpy.asarray(...) first.")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{func}: {name} must hold real numbers; got dtype {arr.dtype}.")
-    arr = arr.astype(np.float64, copy=False)
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{func}: {name} contains NaN or infinity; clean the input first.")
-    return arr
 
 
 def _distribution(p: object, name: str, func: str, ndim: int | None = None) -> np.ndarray:

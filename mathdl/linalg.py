@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mathdl.validate import real_array
+
 __all__ = [
     "CLAIMS",
     "ACTIVATIONS",
@@ -67,18 +69,12 @@ ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 # ------------------------------------------------------------------------------------------ validation
 
 def _array(x: object, name: str, func: str, ndim: int | tuple[int, ...], hint: str = "") -> np.ndarray:
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (np.ndarray, list, tuple, int, float, np.number)):
-        raise TypeError(f"{func}: {name} must be a numpy array; got {type(x).__name__}.")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{func}: {name} must hold real numbers; got dtype {arr.dtype}.")
+    arr = real_array(x, name, func)
     dims = (ndim,) if isinstance(ndim, int) else ndim
     if arr.ndim not in dims:
         want = " or ".join(f"{k}-D" for k in dims)
         raise ValueError(f"{func}: {name} must be {want}; got shape {arr.shape}.{(' ' + hint) if hint else ''}")
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{func}: {name} contains NaN or infinity; clean the input first.")
-    return arr.astype(float, copy=False)
+    return arr
 
 
 def _matrix(x: object, name: str, func: str, hint: str = "") -> np.ndarray:

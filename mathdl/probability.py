@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mathdl.validate import real_array as _real
+
 __all__ = [
     "CLAIMS",
     "SYMMETRY_RTOL",
@@ -80,16 +82,6 @@ _LOG_2PI = math.log(2.0 * math.pi)
 
 # ------------------------------------------------------------------------------------------ validation
 
-def _real(x: object, name: str, func: str) -> np.ndarray:
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (np.ndarray, list, tuple, int, float, np.number)):
-        raise TypeError(f"{func}: {name} must be a numpy array of real numbers; got {type(x).__name__}.")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{func}: {name} must hold real numbers; got dtype {arr.dtype}.")
-    arr = arr.astype(np.float64, copy=False)
-    if arr.size and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{func}: {name} contains NaN or infinity; clean the input first.")
-    return arr
 
 
 def _ndim(x: object, name: str, func: str, ndim: int, hint: str = "") -> np.ndarray:

@@ -88,7 +88,7 @@ def test_sigmoid_activation_does_not_overflow():
     (lambda: linalg.dense(np.ones((2, 3)), np.ones((3, 2)), np.ones(3)), r"b must have shape \(2,\)"),
     (lambda: linalg.dense(np.ones((2, 3)), np.full((3, 2), np.nan)), r"W contains NaN"),
     (lambda: linalg.dense([["a"]], np.ones((1, 1))), r"X must hold real numbers"),
-    (lambda: linalg.dense("X", np.ones((1, 1))), r"X must be a numpy array; got str"),
+    (lambda: linalg.dense("X", np.ones((1, 1))), r"X must be a numpy array of real numbers; got str"),
     (lambda: linalg.dense_vjp(np.ones((2, 3)), np.ones((2, 3)), np.ones((3, 2))), r"G must have the output's shape"),
     (lambda: linalg.two_layer_network(np.ones((1, 3)), np.ones((3, 4)), np.ones((4, 2)), hidden="swish"),
      r"hidden must be one of"),
