@@ -30,7 +30,9 @@ notebooks: venv
 	for nb in book/*.ipynb; do $(MAKE) --no-print-directory notebook NB=$$nb || exit 1; done
 
 notebook: venv
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False $(NB)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $(NB)
+	@# a static page cannot use live widget state: drop it (nbclient's store_widget_state=False breaks on Output widgets)
+	$(BIN)/python -c "import nbformat, sys; nb = nbformat.read(sys.argv[1], 4); nb.metadata.pop('widgets', None); nbformat.write(nb, sys.argv[1])" $(NB)
 
 lab: venv
 	$(BIN)/jupyter lab book/

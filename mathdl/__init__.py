@@ -9,6 +9,7 @@ module                chapter                                        claim-id pr
 ``verify``            how the book checks itself (introduction)      --
 ``validate``          input checks shared by every module            --
 ``linalg``            Linear algebra for deep learning               ``linalg.``
+``spectral``          Linear algebra: eigenvalues, SVD, norms        (declared in ``linalg``)
 ``calculus``          Calculus and backpropagation                   ``calculus.``
 ``autodiff``          (the reverse-mode engine of that chapter)      --
 ``probability``       Probability and statistics                     ``probability.``
@@ -19,7 +20,7 @@ module                chapter                                        claim-id pr
 ``info``              Information theory                             ``info.``
 ====================  =============================================  ==============================
 """
-from mathdl import activations, calculus, info, linalg, losses, objectives, optim, probability, verify
+from mathdl import activations, calculus, info, linalg, losses, objectives, optim, probability, spectral, verify
 from mathdl.verify import agree, derive, gradcheck
 
 __version__ = "0.1.0"
@@ -28,4 +29,4 @@ __version__ = "0.1.0"
 CHAPTER_MODULES = (linalg, calculus, probability, activations, losses, optim, objectives, info)
 
 __all__ = ["CHAPTER_MODULES", "activations", "agree", "calculus", "derive", "gradcheck", "info", "linalg", "losses",
-           "objectives", "optim", "probability", "verify"]
+           "objectives", "optim", "probability", "spectral", "verify"]

@@ -9,9 +9,8 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
-from mathdl import linalg
+from mathdl import linalg, spectral
 from mathdl.figures import linalg as linalg_figures
 from mathdl.verify import agree, derive, gradcheck
 
@@ -184,128 +183,6 @@ def test_wrong_gradient_is_caught(rng):
     assert not report.passed
 
 
-# ----------------------------------------------------------------------------------- spectral theory
-
-def test_symmetric_eig_agrees_with_closed_form():
-    """claim linalg.symmetric-eig-2x2"""
-    a, b, c = sp.symbols("a b c", real=True)
-    root = sp.sqrt(((a - c) / 2) ** 2 + b**2)
-    formula = sp.Matrix([(a + c) / 2 - root, (a + c) / 2 + root])
-    for value in formula:
-        derive(sp.Matrix([[a - value, b], [b, c - value]]).det(), (sp.Integer(0), "expand"),
-               claim="linalg.symmetric-eig-2x2")
-    agree(formula, lambda a, b, c: linalg.symmetric_eig(np.array([[a, b], [b, c]]))[0], [a, b, c],
-          claim="linalg.symmetric-eig-2x2")
-
-
-@settings(max_examples=40, deadline=None)
-@given(arrays(np.float64, (4, 4), elements=finite))
-def test_symmetric_eig_reconstructs(M):
-    A = (M + M.T) / 2
-    vals, Q = linalg.symmetric_eig(A)
-    scale = max(1.0, float(np.max(np.abs(A))))
-    np.testing.assert_allclose(Q @ np.diag(vals) @ Q.T, A, atol=1e-12 * scale * 10)
-    np.testing.assert_allclose(Q.T @ Q, np.eye(4), atol=1e-12)
-    assert np.all(np.diff(vals) >= 0)
-
-
-def test_symmetric_eig_refuses_non_symmetric():
-    with pytest.raises(ValueError, match="must be symmetric.*singular_values"):
-        linalg.symmetric_eig(np.array([[1.0, 2.0], [0.0, 1.0]]))
-    with pytest.raises(ValueError, match="must be square"):
-        linalg.symmetric_eig(np.ones((2, 3)))
-
-
-def test_singular_values_2x2_closed_form():
-    """claim linalg.singular-values-2x2"""
-    p, q, r, u = sp.symbols("p q r u", real=True)
-    M = sp.Matrix([[p, q], [r, u]])
-    s, delta, t = (M.T * M).trace(), M.det(), sp.Symbol("t")
-    derive((M.T * M - t * sp.eye(2)).det(), (t**2 - s * t + delta**2, "expand"), claim="linalg.singular-values-2x2")
-    disc = sp.sqrt(s**2 - 4 * delta**2)
-    formula = sp.Matrix([sp.sqrt((s + disc) / 2), sp.sqrt((s - disc) / 2)])
-    agree(formula, lambda p, q, r, u: linalg.singular_values_2x2(np.array([[p, q], [r, u]])), [p, q, r, u],
-          claim="linalg.singular-values-2x2")
-
-
-@settings(max_examples=50, deadline=None)
-@given(arrays(np.float64, (2, 2), elements=finite))
-def test_singular_values_2x2_matches_lapack(A):
-    expected = np.linalg.svd(A, compute_uv=False)
-    np.testing.assert_allclose(linalg.singular_values_2x2(A), expected, atol=1e-12 * max(1.0, expected[0]))
-
-
-def test_singular_values_2x2_near_singular_keeps_relative_accuracy():
-    A = np.array([[1.0, 1.0], [1.0, 1.0 + 1e-9]])
-    small = linalg.singular_values_2x2(A)[1]
-    assert abs(small - np.linalg.svd(A, compute_uv=False)[1]) / small < 1e-6
-
-
-def test_frobenius_norm_is_root_sum_of_squared_singular_values():
-    """claim linalg.frobenius-singular"""
-    A = sym_matrix("a", 3, 4)
-    derive(sp.Trace(A.T * A), (sum(e**2 for e in A), "diagonal of A^T A"), claim="linalg.frobenius-singular")
-    agree(sum(e**2 for e in A), lambda A: np.sum(linalg.singular_values(A) ** 2), [A],
-          claim="linalg.frobenius-singular")
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**32 - 1))
-def test_norm_inequalities(m, n, seed):
-    A = np.random.default_rng(seed).standard_normal((m, n))
-    s = linalg.singular_values(A)
-    fro = np.linalg.norm(A)
-    assert s[0] <= fro * (1 + EXACT_RTOL)
-    assert fro <= np.sqrt(min(m, n)) * s[0] * (1 + EXACT_RTOL)
-
-
-# -------------------------------------------------------------------------------------- Lipschitz & power
-
-@settings(max_examples=50, deadline=None)
-@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**32 - 1))
-def test_spectral_norm_bounds_every_pair(d_in, d_out, seed):
-    """claim linalg.spectral-lipschitz"""
-    rng = np.random.default_rng(seed)
-    W = rng.standard_normal((d_in, d_out))
-    x, y = rng.standard_normal(d_in), rng.standard_normal(d_in)
-    assert linalg.lipschitz_ratio(W, x, y) <= linalg.spectral_norm(W) * (1 + BOUND_SLACK)
-
-
-def test_spectral_norm_is_attained(rng):
-    """claim linalg.spectral-lipschitz: equality along the top left singular vector."""
-    W = rng.standard_normal((5, 3))
-    u1 = np.linalg.svd(W)[0][:, 0]
-    x = rng.standard_normal(5)
-    np.testing.assert_allclose(linalg.lipschitz_ratio(W, x + 2.5 * u1, x), linalg.spectral_norm(W), rtol=EXACT_RTOL)
-    with pytest.raises(ValueError, match="x and y are equal"):
-        linalg.lipschitz_ratio(W, x, x)
-
-
-def test_power_iteration_converges_at_the_predicted_rate(rng):
-    """claim linalg.power-iteration: relative error of sigma falls like (sigma_2/sigma_1)^(4t)."""
-    U, _ = np.linalg.qr(rng.standard_normal((12, 12)))
-    V, _ = np.linalg.qr(rng.standard_normal((8, 8)))
-    spectrum = np.array([2.0, 1.5, 1.0, 0.8, 0.5, 0.3, 0.2, 0.1])
-    W = U[:, :8] @ np.diag(spectrum) @ V.T
-    sigma, v, _ = linalg.power_iteration(W, iters=500, tol=1e-15)
-    np.testing.assert_allclose(sigma, 2.0, rtol=1e-12)
-    np.testing.assert_allclose(abs(v @ V[:, 0]), 1.0, rtol=1e-6)
-    errors = np.array([abs(linalg.power_iteration(W, iters=t, tol=1e-300)[0] - 2.0) / 2.0 for t in range(3, 15)])
-    slope = np.polyfit(np.arange(3, 15), np.log(errors), 1)[0]
-    predicted = 4 * np.log(1.5 / 2.0)
-    assert abs(slope / predicted - 1) < 0.05, (slope, predicted)
-
-
-def test_power_iteration_edge_cases():
-    assert linalg.power_iteration(np.zeros((3, 2)))[0] == 0.0
-    sigma, _, _ = linalg.power_iteration(np.array([[0.0, 4.0]]))
-    assert sigma == pytest.approx(4.0, rel=1e-12)
-    with pytest.raises(ValueError, match="iters must be a positive int"):
-        linalg.power_iteration(np.eye(2), iters=0)
-    with pytest.raises(ValueError, match="tol must be a positive number"):
-        linalg.power_iteration(np.eye(2), tol=-1.0)
-
-
 # ----------------------------------------------------------------------------------- random projections
 
 def test_jl_min_dim_formula():
@@ -358,7 +235,7 @@ def test_pairwise_sq_distances(rng):
 def test_svd_view_semi_axes_are_singular_values(rng):
     A = rng.standard_normal((2, 2))
     view = linalg_figures.svd_view(*A.ravel())
-    np.testing.assert_allclose(np.linalg.norm(view.axes, axis=1), linalg.singular_values(A), rtol=EXACT_RTOL)
+    np.testing.assert_allclose(np.linalg.norm(view.axes, axis=1), spectral.singular_values(A), rtol=EXACT_RTOL)
     np.testing.assert_allclose(view.inputs @ A, view.axes, atol=1e-12)  # u_i A = sigma_i v_i
     radii = np.linalg.norm(view.image, axis=1)
     assert radii.max() <= view.sigma[0] * (1 + 1e-9) and radii.min() >= view.sigma[1] * (1 - 1e-3)

@@ -9,7 +9,7 @@ import dataclasses
 
 import numpy as np
 
-from mathdl import linalg
+from mathdl import spectral
 
 __all__ = ["SvdView", "draw_svd", "svd_explorer", "svd_view"]
 
@@ -48,7 +48,7 @@ def svd_view(a: float, b: float, c: float, d: float, points: int = 200) -> SvdVi
     [2.0, 0.5]
     """
     A = np.array([[a, b], [c, d]], dtype=float)
-    circle, image = linalg.unit_circle_image(A, points)
+    circle, image = spectral.unit_circle_image(A, points)
     # numpy's A = U S V^T gives, for a row vector, (u_i^T) A = sigma_i v_i^T: the unit vectors u_i on the circle
     # are sent to the semi-axes sigma_i v_i of the ellipse.
     U, S, Vt = np.linalg.svd(A)
