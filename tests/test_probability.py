@@ -11,20 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mathdl import losses, probability
-from mathdl.verify import AgreementError, agree, derive, gradcheck
+from mathdl import estimation, losses, probability
+from mathdl.verify import agree, derive, gradcheck
 
 #: Trapezoid integrals of smooth densities on fine grids.
 QUADRATURE_ATOL = 1e-9
-#: Agreement of two numpy routes to one quantity (ridge vs conditioning vs posterior mean).
-ROUTE_RTOL = 1e-9
-#: Monte Carlo: how many standard errors a simulated mean may stray from its expectation.
-MC_SIGMAS = 4.0
-#: Tolerance on the fitted log-log slope of the Monte Carlo RMSE (exact value -1/2).
-SLOPE_ATOL = 0.05
 
 x, mu = sp.symbols("x mu", real=True)
-sigma, tau, b = sp.symbols("sigma tau b", positive=True)
+sigma, b = sp.symbols("sigma b", positive=True)
 GAUSS = sp.exp(-(x - mu) ** 2 / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
 LAPLACE = sp.exp(-sp.Abs(x - mu) / b) / (2 * b)
 POSITIVE = (0.2, 3.0)
@@ -227,31 +221,7 @@ def test_bayes_bad_input():
         probability.bayes_posterior(np.array([1.0]), np.array([0.5, 0.5]))
 
 
-# ---------------------------------------------------------------------------------------- likelihoods, MLE
-
-def test_mle_gaussian_is_the_stationary_point():
-    """claims probability.mle-gaussian-mean and probability.mle-gaussian-variance, for symbolic n."""
-    n, i = sp.Symbol("n", integer=True, positive=True), sp.Symbol("i", integer=True, positive=True)
-    xs, v = sp.IndexedBase("x", real=True), sp.Symbol("v", positive=True)
-    ll = sp.Sum(-(xs[i] - mu) ** 2 / (2 * v) - sp.log(2 * sp.pi * v) / 2, (i, 1, n))
-    sum_x = sp.Sum(xs[i], (i, 1, n))
-    score = derive(sp.Derivative(ll, mu), claim="probability.mle-gaussian-mean").step(
-        (sum_x - n * mu) / v, "differentiate", hint=probability.expand_sums)
-    assert sp.solve(score.result, mu) == [sum_x / n]
-    S = sp.Sum((xs[i] - mu) ** 2, (i, 1, n))
-    score_v = derive(sp.Derivative(ll, v), claim="probability.mle-gaussian-variance").step(
-        -n / (2 * v) + S / (2 * v**2), "differentiate", hint=probability.expand_sums)
-    Ssym = sp.Symbol("S", positive=True)
-    assert sp.solve(score_v.result.subs(S, Ssym), v) == [Ssym / n]
-
-
-def test_mle_gaussian_maximises_the_likelihood(rng):
-    data = rng.normal(2.0, 0.5, 30)
-    m, v = probability.mle_gaussian(data)
-    best = probability.gaussian_log_likelihood(data, m, math.sqrt(v))
-    for dm, ds in [(1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)]:
-        assert probability.gaussian_log_likelihood(data, m + dm, math.sqrt(v) + ds) < best
-
+# ------------------------------------------------------------------------------ likelihoods, variance identity
 
 def test_gaussian_loglik_vjp_gradcheck(rng):
     """eq (pr-loglik-grad): claim probability.gaussian-loglik-gradient, scalar and per-example means."""
@@ -278,12 +248,6 @@ def test_wrong_gradient_is_caught(rng):
     assert not report.passed
 
 
-def test_mle_and_unbiased_variance_closed_forms(rng):
-    data = rng.normal(size=11)
-    assert probability.mle_gaussian(data)[1] == pytest.approx(np.var(data), rel=1e-13)
-    assert probability.unbiased_variance(data) == pytest.approx(np.var(data, ddof=1), rel=1e-13)
-
-
 def test_variance_identity_proved():
     xs_, ps = sp.symbols("x1:4", real=True), sp.symbols("p1:3", nonnegative=True)
     probs = [ps[0], ps[1], 1 - ps[0] - ps[1]]
@@ -305,32 +269,6 @@ def test_variance_identity_on_a_random_discrete_distribution(rng):
     Pind = np.outer(rng.dirichlet(np.ones(3)), rng.dirichlet(np.ones(4)))
     E_ind = lambda f: float(np.sum(Pind * f))
     assert abs(E_ind((X - E_ind(X)) * (Y - E_ind(Y)))) < 1e-14
-
-
-def test_mle_variance_bias_by_simulation():
-    """claim probability.mle-variance-bias: E[MLE] = (n-1)/n sigma^2, E[s^2] = sigma^2."""
-    n, s = 4, 2.0
-    mle, unbiased = probability.sample_variance_estimates(n, 200_000, mu=-1.0, sigma=s, seed=9)
-    for est, target in ((mle, (n - 1) / n * s**2), (unbiased, s**2)):
-        m, se = probability.monte_carlo_mean(est)
-        assert abs(m - target) < MC_SIGMAS * se
-    m, se = probability.monte_carlo_mean(mle)
-    assert abs(m - s**2) > 10 * se  # the bias is real, not noise
-
-
-def test_mle_variance_bias_proved():
-    n = sp.Symbol("n", integer=True, positive=True)
-    derive((sigma**2 + mu**2) - (sigma**2 / n + mu**2), ((n - 1) / n * sigma**2, "collect"),
-           claim="probability.mle-variance-bias")
-
-
-def test_estimators_bad_input():
-    with pytest.raises(ValueError, match="at least 2 values"):
-        probability.unbiased_variance(np.array([1.0]))
-    with pytest.raises(ValueError, match=r"x must be 1-D.*ravel"):
-        probability.mle_gaussian(np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="n must be an int >= 2"):
-        probability.sample_variance_estimates(1, 10)
 
 
 # ------------------------------------------------------------------------------------------ losses as NLL
@@ -365,164 +303,6 @@ def test_categorical_bad_input():
         probability.categorical_log_pmf(np.array([0.0]), np.array([[0.5, 0.5]]))
 
 
-# ---------------------------------------------------------------------------------------------------- MAP
-
-X32 = sp.ImmutableMatrix(3, 2, lambda r, k: sp.Symbol(f"x{r}{k}", real=True))
-Y3 = sp.ImmutableMatrix(sp.symbols("y0:3", real=True))
-W2 = sp.ImmutableMatrix(sp.symbols("w0:2", real=True))
-RESID = Y3 - X32 * W2
-SQ = (RESID.T * RESID)[0] / 2
-CONST = sp.Rational(3, 2) * sp.log(2 * sp.pi * sigma**2)
-MAP_DOMAIN = {3: (0.3, 2.0), 4: (0.3, 2.0)}
-
-
-def _nlp(prior):
-    return lambda w, X, y, s, t: probability.neg_log_posterior_linear(w.ravel(), X, y.ravel(), s, prior, t)
-
-
-def test_gaussian_prior_is_l2_penalty():
-    """eq (pr-map): claim probability.map-gaussian-is-l2, lambda = sigma^2 / tau^2."""
-    lam = sigma**2 / tau**2
-    expr = (SQ + lam / 2 * (W2.T * W2)[0]) / sigma**2 + CONST + sp.log(2 * sp.pi * tau**2)
-    agree(expr, _nlp("gaussian"), [W2, X32, Y3, sigma, tau], domain=MAP_DOMAIN, claim="probability.map-gaussian-is-l2")
-
-
-def test_laplace_prior_is_l1_penalty():
-    """eq (pr-map): claim probability.map-laplace-is-l1, lambda = sigma^2 / b."""
-    lam = sigma**2 / tau
-    expr = (SQ + lam * sum(sp.Abs(w) for w in W2)) / sigma**2 + CONST + 2 * sp.log(2 * tau)
-    agree(expr, _nlp("laplace"), [W2, X32, Y3, sigma, tau], domain=MAP_DOMAIN, claim="probability.map-laplace-is-l1")
-
-
-def test_a_wrong_penalty_strength_is_caught():
-    expr = (SQ + tau**2 / sigma**2 / 2 * (W2.T * W2)[0]) / sigma**2 + CONST + sp.log(2 * sp.pi * tau**2)
-    report = agree(expr, _nlp("gaussian"), [W2, X32, Y3, sigma, tau], domain=MAP_DOMAIN, check=False)
-    assert not report.passed
-    with pytest.raises(AgreementError):
-        agree(expr, _nlp("gaussian"), [W2, X32, Y3, sigma, tau], domain=MAP_DOMAIN)
-
-
-@pytest.mark.parametrize("prior, claim", [("gaussian", "probability.map-gaussian-is-l2"),
-                                          ("laplace", "probability.map-laplace-is-l1")])
-def test_neg_log_posterior_gradcheck(rng, prior, claim):
-    X, y = rng.standard_normal((15, 3)), rng.standard_normal(15)
-    w = rng.uniform(0.3, 1.0, 3) * np.array([1.0, -1.0, 1.0])  # away from the L1 kink at 0
-    gradcheck(lambda w_: np.asarray(probability.neg_log_posterior_linear(w_, X, y, 0.5, prior, 0.7)),
-              lambda g, w_: g * probability.neg_log_posterior_linear_grad(w_, X, y, 0.5, prior, 0.7), [w], claim=claim)
-
-
-def test_map_equals_ridge_symbolically():
-    """eq (pr-ridge): claim probability.map-ridge, conditioning route vs (X^T X + lambda I)^{-1} X^T y."""
-    ridge = (X32.T * X32 + sigma**2 / tau**2 * sp.eye(2)).inv() * X32.T * Y3
-    agree(ridge, lambda X, y, s, t: probability.map_linear_gaussian(X, y.ravel(), s, t), [X32, Y3, sigma, tau],
-          domain={2: (0.3, 2.0), 3: (0.3, 2.0)}, claim="probability.map-ridge")
-    lam = sp.Symbol("lambda", positive=True)
-    agree((X32.T * X32 + lam * sp.eye(2)).inv() * X32.T * Y3,
-          lambda X, y, l_: probability.ridge_solution(X, y.ravel(), l_), [X32, Y3, lam], domain={2: (0.1, 2.0)},
-          claim="probability.map-ridge")
-
-
-def test_map_routes_agree_and_gradient_vanishes(rng):
-    X, y = rng.standard_normal((30, 6)), rng.standard_normal(30)
-    s, t = 0.4, 0.9
-    w_ridge = probability.ridge_solution(X, y, probability.map_penalty_strength(s, t))
-    np.testing.assert_allclose(probability.map_linear_gaussian(X, y, s, t), w_ridge, rtol=ROUTE_RTOL)
-    np.testing.assert_allclose(probability.bayesian_linear_posterior(X, y, s, t)[0], w_ridge, rtol=ROUTE_RTOL)
-    grad = probability.neg_log_posterior_linear_grad(w_ridge, X, y, s, "gaussian", t)
-    assert np.max(np.abs(grad)) < 1e-9 * np.max(np.abs(X.T @ y)) / s**2
-
-
-def test_map_penalty_strength_closed_forms():
-    assert probability.map_penalty_strength(0.1, 1.0) == pytest.approx(0.01)
-    assert probability.map_penalty_strength(0.5, 0.25, "laplace") == pytest.approx(1.0)
-
-
-def test_map_bad_input(rng):
-    X, y = rng.standard_normal((5, 2)), rng.standard_normal(5)
-    with pytest.raises(ValueError, match=r"w must have shape \(2,\)"):
-        probability.neg_log_posterior_linear(np.zeros(3), X, y, 1.0)
-    with pytest.raises(ValueError, match=r"y must have shape \(5,\)"):
-        probability.ridge_solution(X, np.zeros(4), 1.0)
-    with pytest.raises(ValueError, match=r"y must be 1-D.*ravel"):
-        probability.ridge_solution(X, y[:, None], 1.0)
-    with pytest.raises(ValueError, match="prior must be one of"):
-        probability.neg_log_posterior_linear(np.zeros(2), X, y, 1.0, prior="cauchy")
-    with pytest.raises(ValueError, match="must be > 0"):
-        probability.ridge_solution(X, y, 0.0)
-    with pytest.raises(ValueError, match="scale.*must be > 0"):
-        probability.neg_log_posterior_linear(np.zeros(2), X, y, 1.0, scale=-1.0)
-
-
-# -------------------------------------------------------------------------------------- evidence, Monte Carlo
-
-def test_linear_evidence_against_quadrature(rng):
-    """claim probability.linear-evidence: closed form vs a trapezoid over the single weight."""
-    xs = rng.uniform(-2, 2, 15)
-    y = 0.6 * xs + 0.4 * rng.standard_normal(15)
-    grid = np.linspace(-8, 8, 8001)
-    log_joint = np.array([probability.gaussian_log_likelihood(y, w * xs, 0.4) for w in grid])
-    log_joint += probability.gaussian_log_density(grid, 0.0, 1.2)
-    assert abs(probability.log_trapezoid(log_joint, grid) - probability.linear_log_evidence(xs[:, None], y, 0.4, 1.2)) < 1e-8
-
-
-def test_linear_evidence_one_observation_agrees_with_sympy():
-    xs, ys = sp.symbols("x y", real=True)
-    formula = sp.log(GAUSS.subs({x: ys, mu: 0, sigma: sp.sqrt(sigma**2 + tau**2 * xs**2)}, simultaneous=True))
-    agree(formula, lambda x_, y_, s, t: probability.linear_log_evidence(np.array([[x_]]), np.array([y_]), s, t),
-          [xs, ys, sigma, tau], domain={2: (0.3, 2.0), 3: (0.3, 2.0)}, claim="probability.linear-evidence")
-
-
-def test_log_trapezoid_does_not_overflow():
-    grid = np.linspace(0.0, 1.0, 11)
-    assert probability.log_trapezoid(np.full(11, 1000.0), grid) == pytest.approx(1000.0, abs=1e-12)
-    with pytest.raises(ValueError, match="increasing"):
-        probability.log_trapezoid(np.zeros(3), np.array([0.0, 2.0, 1.0]))
-
-
-def test_monte_carlo_rate_slope():
-    """eq (pr-mc-rate): claim probability.monte-carlo-rate, RMSE ~ sigma_f / sqrt(n)."""
-    ns = np.array([10, 40, 160, 640, 2560])
-    rmse = probability.monte_carlo_rmse(np.square, 1.0, ns, trials=300, seed=1)
-    assert abs(probability.loglog_slope(ns, rmse) + 0.5) < SLOPE_ATOL
-    assert np.all(np.abs(rmse * np.sqrt(ns) / math.sqrt(2.0) - 1.0) < 0.15)
-
-
-def test_variance_of_the_mean_proved():
-    n = sp.Symbol("n", integer=True, positive=True)
-    t = sp.Symbol("t", real=True)
-    K = sp.Function("K")
-    derive(sp.diff(n * K(t / n), t, 2).subs(t, 0), (sp.Subs(sp.Derivative(K(t), (t, 2)), t, 0) / n, "chain rule"),
-           claim="probability.monte-carlo-rate")
-
-
-def test_monte_carlo_mean_standard_error(rng):
-    values = rng.normal(3.0, 2.0, 10_000)
-    est, se = probability.monte_carlo_mean(values)
-    assert se == pytest.approx(np.std(values, ddof=1) / 100, rel=1e-12)
-    assert abs(est - 3.0) < MC_SIGMAS * se
-
-
-def test_monte_carlo_bad_input():
-    with pytest.raises(ValueError, match="ns must be a 1-D array of positive ints"):
-        probability.monte_carlo_rmse(np.square, 1.0, np.array([0, 10]))
-    with pytest.raises(TypeError, match="f must be callable"):
-        probability.monte_carlo_rmse(3.0, 1.0, np.array([10]))
-    with pytest.raises(ValueError, match="f must return an array of its input's shape"):
-        probability.monte_carlo_rmse(lambda z: z.mean(axis=1), 0.0, np.array([10]))
-    with pytest.raises(ValueError, match="at least 2 values"):
-        probability.monte_carlo_mean(np.array([1.0]))
-
-
-def test_expand_sums_preserves_value():
-    n, i = sp.Symbol("n", integer=True, positive=True), sp.Symbol("i", integer=True, positive=True)
-    xs = sp.IndexedBase("x", real=True)
-    expr = sp.Sum((xs[i] - mu) ** 2 / (2 * sigma**2) + sp.log(2 * sp.pi * sigma**2) / 2, (i, 1, n))
-    rewritten = probability.expand_sums(expr)
-    assert rewritten != expr
-    values = {mu: sp.Rational(1, 3), sigma: 2, **{xs[k]: sp.Rational(k, 7) for k in range(1, 5)}}
-    assert sp.simplify(expr.subs(n, 4).doit().subs(values) - rewritten.subs(n, 4).doit().subs(values)) == 0
-
-
 # ------------------------------------------------------------------------------------------------ hypothesis
 
 finite = st.floats(-50, 50, allow_nan=False)
@@ -538,14 +318,6 @@ def test_gaussian_log_density_properties(xs, m, s):
     np.testing.assert_allclose(out, probability.gaussian_log_density(2 * m - xs, m, s), rtol=1e-12, atol=1e-12)
 
 
-@settings(max_examples=50, deadline=None)
-@given(arrays(np.float64, st.integers(2, 30), elements=finite))
-def test_unbiased_is_rescaled_mle(xs):
-    n = xs.size
-    assert probability.unbiased_variance(xs) == pytest.approx(n / (n - 1) * probability.mle_gaussian(xs)[1],
-                                                              rel=1e-12, abs=1e-12)
-
-
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 4), st.integers(0, 10_000))
 def test_mvn_log_density_is_translation_invariant(d, seed):
@@ -553,15 +325,6 @@ def test_mvn_log_density_is_translation_invariant(d, seed):
     cov, X, shift = _spd(rng, d), rng.standard_normal((3, d)), rng.standard_normal(d)
     np.testing.assert_allclose(probability.mvn_log_density(X + shift, shift, cov),
                                probability.mvn_log_density(X, np.zeros(d), cov), rtol=1e-10, atol=1e-10)
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.integers(1, 5), st.floats(0.05, 5), st.floats(0.05, 5), st.integers(0, 10_000))
-def test_map_routes_agree_property(d, s, t, seed):
-    rng = np.random.default_rng(seed)
-    X, y = rng.standard_normal((8, d)), rng.standard_normal(8)
-    w_ridge = probability.ridge_solution(X, y, probability.map_penalty_strength(s, t))
-    np.testing.assert_allclose(probability.map_linear_gaussian(X, y, s, t), w_ridge, rtol=1e-7, atol=1e-10)
 
 
 # --------------------------------------------------------------------------------------------------- figures
@@ -574,13 +337,13 @@ def test_figures_draw_and_label():
 
     from mathdl.figures import probability as figures
 
-    mle, unbiased = probability.sample_variance_estimates(5, 2000, seed=0)
+    mle, unbiased = estimation.sample_variance_estimates(5, 2000, seed=0)
     fig = figures.plot_variance_estimators(mle, unbiased, 1.0, 5)
     assert fig.axes[0].get_xlabel().startswith("variance estimate")
     plt.close(fig)
     ns = np.array([10, 100, 1000])
-    rmse = probability.monte_carlo_rmse(np.square, 1.0, ns, trials=50)
-    fig = figures.plot_monte_carlo_rate(ns, rmse, math.sqrt(2.0), probability.loglog_slope(ns, rmse))
+    rmse = estimation.monte_carlo_rmse(np.square, 1.0, ns, trials=50)
+    fig = figures.plot_monte_carlo_rate(ns, rmse, math.sqrt(2.0), estimation.loglog_slope(ns, rmse))
     assert fig.axes[0].get_xscale() == "log" and fig.axes[0].get_yscale() == "log"
     plt.close(fig)
     with pytest.raises(ValueError, match="one shape"):

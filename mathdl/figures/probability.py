@@ -1,7 +1,7 @@
 """Figures of the chapter "Probability and statistics for deep learning".
 
 matplotlib is imported inside the functions, so importing this module stays light. Each function takes the data
-computed by :mod:`mathdl.probability` and returns the figure; the notebook calls ``plt.show()``.
+computed by :mod:`mathdl.estimation` and returns the figure; the notebook calls ``plt.show()``.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def plot_variance_estimators(mle: np.ndarray, unbiased: np.ndarray, sigma: float
     Parameters
     ----------
     mle, unbiased : ndarray, shape (trials,)
-        From :func:`mathdl.probability.sample_variance_estimates`.
+        From :func:`mathdl.estimation.sample_variance_estimates`.
     sigma : float
         The true standard deviation.
     n : int
@@ -59,7 +59,7 @@ def plot_monte_carlo_rate(ns: np.ndarray, rmse: np.ndarray, sigma_f: float, slop
     ----------
     ns : ndarray, shape (m,)
     rmse : ndarray, shape (m,)
-        From :func:`mathdl.probability.monte_carlo_rmse`.
+        From :func:`mathdl.estimation.monte_carlo_rmse`.
     sigma_f : float
         Standard deviation of the integrand.
     slope : float
