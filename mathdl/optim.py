@@ -1,4 +1,4 @@
-"""Optimization for deep learning: optimizers as pure step functions, and the rates the chapter derives.
+"""Optimization for deep learning: optimizers as pure step functions, minibatch gradients, and trajectories.
 
 Every optimizer is a pure function ``step(params, grads, state, **hyper) -> (params, state)``; ``state`` is
 ``None`` before the first step. Hyper-parameter names and update conventions are those of PyTorch's
@@ -7,7 +7,8 @@ Every optimizer is a pure function ``step(params, grads, state, **hyper) -> (par
 runs one of them on an :class:`mathdl.objectives.Objective` and stops cleanly with a status
 ``"diverged at step k"`` instead of overflowing.
 
-Book: ``book/optimization.ipynb``; the facts are named by the claim ids in :data:`CLAIMS`.
+Book: ``book/optimization.ipynb``; the facts are named by the claim ids in :data:`CLAIMS`, which also serve
+the chapter's :mod:`mathdl.rates` (rates on a quadratic) and :mod:`mathdl.second_order` (Gauss-Newton, BFGS).
 """
 from __future__ import annotations
 
@@ -25,14 +26,6 @@ __all__ = [
     "SGDState",
     "Trajectory",
     "adam_step",
-    "bfgs_update",
-    "gauss_newton_step",
-    "gd_optimal_lr",
-    "gd_rate",
-    "heavy_ball_matrix",
-    "heavy_ball_optimal",
-    "heavy_ball_rate",
-    "measured_rate",
     "minibatch_gradient",
     "newton_step",
     "rmsprop_step",
@@ -427,203 +420,6 @@ def newton_step(params: np.ndarray, grads: np.ndarray, hessian: np.ndarray, stat
         raise ValueError(f"{func}: the Hessian is singular at params={p.tolist()}, so the Newton step does not "
                          "exist; start elsewhere or use a gradient method.") from None
     return p - lr * direction, None
-
-
-def gauss_newton_step(params: np.ndarray, residuals: np.ndarray, jacobian: np.ndarray, *,
-                      lr: float = 1.0) -> np.ndarray:
-    r"""One Gauss-Newton step for :math:`f(p) = \tfrac12 \lVert r(p) \rVert^2`.
-
-    Parameters
-    ----------
-    params : ndarray, shape (d,)
-    residuals : ndarray, shape (n,)
-        r(p).
-    jacobian : ndarray, shape (n, d)
-        J = dr/dp, of full column rank.
-    lr : float
-        Damping, >= 0.
-
-    Returns
-    -------
-    params : ndarray, shape (d,)
-
-    Notes
-    -----
-    The Hessian of f is :math:`J^\top J + \sum_i r_i \nabla^2 r_i`; Gauss-Newton keeps only :math:`J^\top J`
-    (no second derivatives) and solves the least-squares problem :math:`\min_\delta \lVert J\delta + r\rVert`:
-    :math:`p \leftarrow p - \eta (J^\top J)^{-1} J^\top r`.
-
-    References
-    ----------
-    Book: Optimization, "Second-order methods" (claim ``optim.gauss-newton-hessian``). Nocedal & Wright (2006),
-    ch. 10.
-
-    Examples
-    --------
-    >>> gauss_newton_step(np.array([0.0]), np.array([-2.0, -4.0]), np.array([[1.0], [2.0]]))
-    array([2.])
-    """
-    func = "gauss_newton_step"
-    p = _vector(params, "params", func)
-    r = _vector(residuals, "residuals", func)
-    J = _vector(jacobian, "jacobian", func)
-    if p.ndim != 1 or r.ndim != 1 or J.shape != (r.size, p.size):
-        raise ValueError(f"{func}: need params (d,), residuals (n,), jacobian (n, d); got {p.shape}, {r.shape}, "
-                         f"{J.shape}.")
-    if np.linalg.matrix_rank(J) < p.size:
-        raise ValueError(f"{func}: the Jacobian has rank < {p.size}, so J^T J is singular; add data or damping.")
-    delta, *_ = np.linalg.lstsq(J, r, rcond=None)
-    return p - _lr(lr, func) * delta
-
-
-def bfgs_update(B: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
-    r"""The BFGS update of a Hessian approximation B from a step s and gradient change y.
-
-    Parameters
-    ----------
-    B : ndarray, shape (d, d)
-        Symmetric positive-definite approximation of the Hessian.
-    s : ndarray, shape (d,)
-        The step :math:`x_{k+1} - x_k`.
-    y : ndarray, shape (d,)
-        The gradient change :math:`\nabla f(x_{k+1}) - \nabla f(x_k)`.
-
-    Returns
-    -------
-    ndarray, shape (d, d)
-
-    Raises
-    ------
-    ValueError
-        If shapes differ, or the curvature condition :math:`y^\top s > 0` fails (then no positive-definite
-        update satisfies the secant condition; a Wolfe line search guarantees it).
-
-    Notes
-    -----
-    .. math:: B_{k+1} = B - \frac{B s s^\top B}{s^\top B s} + \frac{y y^\top}{y^\top s},
-              \qquad B_{k+1} s = y \ \text{(secant condition)}.
-
-    References
-    ----------
-    Book: Optimization, "Quasi-Newton" (claim ``optim.bfgs-secant``). Nocedal & Wright (2006), ch. 6.
-
-    Examples
-    --------
-    >>> B1 = bfgs_update(np.eye(2), np.array([1.0, 0.0]), np.array([2.0, 1.0]))
-    >>> B1 @ np.array([1.0, 0.0])
-    array([2., 1.])
-    """
-    func = "bfgs_update"
-    B = _vector(B, "B", func)
-    s = _vector(s, "s", func)
-    y = _vector(y, "y", func)
-    if s.ndim != 1 or y.shape != s.shape or B.shape != (s.size, s.size):
-        raise ValueError(f"{func}: need B (d, d), s (d,), y (d,); got {B.shape}, {s.shape}, {y.shape}.")
-    ys = float(y @ s)
-    if not ys > 0:
-        raise ValueError(f"{func}: the curvature condition y^T s > 0 fails (y^T s = {ys:.3g}); use a step "
-                         "satisfying the Wolfe conditions or skip this update.")
-    Bs = B @ s
-    return B - np.outer(Bs, Bs) / float(s @ Bs) + np.outer(y, y) / ys
-
-
-# ---------------------------------------------------------------------------------- theory of the rates
-
-def gd_rate(lr: float, eigenvalues: np.ndarray) -> float:
-    r"""Contraction factor of gradient descent on a quadratic: :math:`\max_i |1 - \eta \lambda_i|`.
-
-    It is < 1, so gradient descent converges, iff 0 < lr < 2 / max(eigenvalues).
-
-    Book: Optimization, "Gradient descent on a quadratic" (claims ``optim.gd-quadratic-rate``,
-    ``optim.gd-step-condition``).
-
-    Examples
-    --------
-    >>> gd_rate(gd_optimal_lr(1.0, 9.0), [1.0, 9.0])   # (kappa - 1) / (kappa + 1) = 0.8
-    0.8
-    """
-    lam = _vector(eigenvalues, "eigenvalues", "gd_rate")
-    return float(np.max(np.abs(1.0 - _lr(lr, "gd_rate") * lam)))
-
-
-def gd_optimal_lr(mu: float, L: float) -> float:
-    r"""The step :math:`2/(L + \mu)` that minimizes :func:`gd_rate` over the spectrum [mu, L]."""
-    mu, L = _number(mu, "mu", "gd_optimal_lr"), _number(L, "L", "gd_optimal_lr")
-    if not 0 < mu <= L:
-        raise ValueError(f"gd_optimal_lr: need 0 < mu <= L; got mu={mu}, L={L}.")
-    return 2.0 / (L + mu)
-
-
-def heavy_ball_matrix(lr: float, momentum: float, lam: float) -> np.ndarray:
-    r"""The 2x2 iteration matrix of heavy ball along an eigen-direction with eigenvalue lambda.
-
-    :math:`(e_{k+1}, e_k)^\top = \begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0\end{pmatrix}
-    (e_k, e_{k-1})^\top`. Book: Optimization, "Momentum" (claim ``optim.heavy-ball-rate``).
-    """
-    lr, beta = _lr(lr, "heavy_ball_matrix"), _unit(momentum, "momentum", "heavy_ball_matrix")
-    return np.array([[1.0 + beta - lr * _number(lam, "lam", "heavy_ball_matrix"), -beta], [1.0, 0.0]])
-
-
-def heavy_ball_rate(lr: float, momentum: float, eigenvalues: np.ndarray) -> float:
-    """Spectral radius of heavy ball on a quadratic: the largest |root| over the eigenvalues' 2x2 matrices."""
-    lam = _vector(eigenvalues, "eigenvalues", "heavy_ball_rate")
-    return float(max(np.max(np.abs(np.linalg.eigvals(heavy_ball_matrix(lr, momentum, float(v))))) for v in lam))
-
-
-def heavy_ball_optimal(mu: float, L: float) -> tuple[float, float, float]:
-    r"""Polyak's optimal heavy-ball parameters on the spectrum [mu, L]: (lr, momentum, rate).
-
-    .. math:: \eta = \frac{4}{(\sqrt L + \sqrt\mu)^2}, \quad
-              \beta = \Bigl(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\Bigr)^2, \quad
-              \rho = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}, \quad \kappa = L/\mu.
-
-    Book: Optimization, "Momentum" (claim ``optim.heavy-ball-rate``). Polyak (1964).
-
-    Examples
-    --------
-    >>> [round(v, 12) for v in heavy_ball_optimal(1.0, 9.0)]
-    [0.25, 0.25, 0.5]
-    """
-    mu, L = _number(mu, "mu", "heavy_ball_optimal"), _number(L, "L", "heavy_ball_optimal")
-    if not 0 < mu <= L:
-        raise ValueError(f"heavy_ball_optimal: need 0 < mu <= L; got mu={mu}, L={L}.")
-    root = math.sqrt(L / mu)
-    rate = (root - 1.0) / (root + 1.0)
-    return 4.0 / (math.sqrt(L) + math.sqrt(mu)) ** 2, rate**2, rate
-
-
-def measured_rate(errors: np.ndarray, window: int = 20, floor: float = 1e-140) -> float:
-    r"""The geometric rate of a decaying error sequence, read from the envelope of its second half.
-
-    With u the number of errors above ``floor`` and s = u // 2, the rate is
-    :math:`(\max e_{[u-w, u)} / \max e_{[u-w-s, u-s)})^{1/s}`. For a geometric sequence this is its ratio
-    exactly; for an oscillating one (complex roots) the window maxima follow the envelope, and the bounded phase
-    factor is damped by the power 1/s. ``floor``: a Euclidean norm below about 1e-154 is computed from squares
-    that underflow, which would spoil the ratio.
-
-    References
-    ----------
-    Book: Optimization (claims ``optim.gd-quadratic-rate``, ``optim.heavy-ball-rate``).
-
-    Examples
-    --------
-    >>> round(measured_rate(0.5 ** np.arange(100.0)), 12)
-    0.5
-    >>> k = np.arange(400.0)
-    >>> round(measured_rate(0.9 ** k * np.abs(np.cos(0.3 * k))), 2)    # oscillating: the envelope's rate
-    0.9
-    """
-    e = _vector(errors, "errors", "measured_rate")
-    if e.ndim != 1 or np.any(e < 0):
-        raise ValueError(f"measured_rate: errors must be a 1-D sequence of norms >= 0; got shape {e.shape}.")
-    usable = int(np.argmax(e < floor)) if np.any(e < floor) else e.size
-    span = usable // 2
-    if span < window:
-        raise ValueError(f"measured_rate: need at least 2 * window = {2 * window} errors above {floor:g}; got "
-                         f"{usable}. Run more steps or lower the window.")
-    late = np.max(e[usable - window:usable])
-    early = np.max(e[usable - window - span:usable - span])
-    return float((late / early) ** (1.0 / span))
 
 
 # ------------------------------------------------------------------------------------------- minibatches
