@@ -1,4 +1,4 @@
-"""Tests of mathdl.calculus: the chain rule, backpropagation of Figure 1, finite differences, training.
+"""Tests of mathdl.calculus: the chain rule, backpropagation of Figure 1, finite differences, figures.
 
 Book: Calculus and backpropagation. Each test names the claim it checks.
 """
@@ -19,8 +19,6 @@ from mathdl.verify import ProofError, agree, derive, gradcheck
 SYMPY_RTOL = 1e-10
 #: Largest relative error between two float64 computations of the same gradient.
 EXACT_RTOL = 1e-12
-#: Accuracy the two-moons MLP must reach on its training set.
-MIN_TRAIN_ACCURACY = 0.95
 #: How far (as a factor) the measured best step may be from the predicted one.
 STEP_FACTOR = 30.0
 
@@ -247,40 +245,7 @@ def test_difference_bad_input():
         calculus.difference_error_model(1e-3, "central", -1.0, 1.0)
 
 
-# --------------------------------------------------------------------------------------------- training
-
-def test_two_moons_is_seeded_and_balanced():
-    X, labels = calculus.two_moons(101, noise=0.1, seed=3)
-    X2, _ = calculus.two_moons(101, noise=0.1, seed=3)
-    assert X.shape == (101, 2) and np.array_equal(X, X2)
-    assert np.sum(labels == 0) == 50 and np.sum(labels == 1) == 51
-    clean, lab = calculus.two_moons(50, noise=0.0, seed=0)
-    r0 = np.linalg.norm(clean[lab == 0], axis=1)  # class 0 lies on the unit circle
-    assert np.allclose(r0, 1.0)
-    with pytest.raises(ValueError, match="two_moons: n must be an int >= 2"):
-        calculus.two_moons(1)
-    with pytest.raises(ValueError, match="two_moons: noise must be"):
-        calculus.two_moons(10, noise=-0.1)
-
-
-def test_training_reaches_high_accuracy():
-    X, labels = calculus.two_moons(200, noise=0.1, seed=0)
-    params, losses = calculus.train_mlp(X, labels, steps=300, seed=0)
-    assert losses[-1] < 0.25 * losses[0]
-    assert np.mean(calculus.mlp_predict(params, X) == labels) >= MIN_TRAIN_ACCURACY
-
-
-def test_training_bad_input():
-    X, labels = calculus.two_moons(20, seed=0)
-    with pytest.raises(ValueError, match="train_mlp: lr must be a positive"):
-        calculus.train_mlp(X, labels, lr=0.0)
-    with pytest.raises(ValueError, match="train_mlp: steps must be a positive int"):
-        calculus.train_mlp(X, labels, steps=0)
-    with pytest.raises(ValueError, match="softmax_cross_entropy: labels must lie in 0..1"):
-        calculus.softmax_cross_entropy(calculus.mlp_logits(calculus.mlp_init([2, 2]), X), labels + 1)
-    with pytest.raises(ValueError, match="mlp_init: widths must be"):
-        calculus.mlp_init([2])
-
+# ---------------------------------------------------------------------------------------------- figures
 
 def test_training_figure_reports_accuracy_and_divergence():
     import matplotlib

@@ -1,8 +1,9 @@
 """Figures and the live explorer of the chapter "Calculus and backpropagation".
 
 matplotlib and ipywidgets are imported inside the functions, so importing this module is cheap. Each
-function draws one figure of the chapter from :mod:`mathdl.calculus`; :func:`training_figure` is also the
-update logic of the live explorer :func:`training_explorer`, and is tested without a browser.
+function draws one figure of the chapter from :mod:`mathdl.calculus` or :mod:`mathdl.mlp`;
+:func:`training_figure` is also the update logic of the live explorer :func:`training_explorer`, and is
+tested without a browser.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from mathdl import calculus
+from mathdl import calculus, mlp
 
 __all__ = [
     "plot_decision_boundary",
@@ -77,7 +78,7 @@ def plot_decision_boundary(params: Sequence[np.ndarray], X: np.ndarray, labels: 
     Parameters
     ----------
     params : sequence of ndarray
-        As returned by :func:`mathdl.calculus.train_mlp`.
+        As returned by :func:`mathdl.mlp.train_mlp`.
     X : ndarray, shape (n, 2)
     labels : ndarray of int, shape (n,)
     ax : matplotlib Axes, optional
@@ -92,7 +93,7 @@ def plot_decision_boundary(params: Sequence[np.ndarray], X: np.ndarray, labels: 
     lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    logits = calculus.mlp_logits(list(params), grid).value
+    logits = mlp.mlp_logits(list(params), grid).value
     margin = (logits[:, 1] - logits[:, 0]).reshape(gx.shape)  # > 0 where class 1 wins
     ax.contourf(gx, gy, margin > 0, levels=[-0.5, 0.5, 1.5], colors=["#cfe2f3", "#fde0c5"])
     ax.contour(gx, gy, margin, levels=[0.0], colors="k", linewidths=1.5)
@@ -131,12 +132,12 @@ def training_figure(hidden_units: int = 16, layers: int = 2, lr: float = 0.5, st
     """
     import matplotlib.pyplot as plt
 
-    X, labels = calculus.two_moons(200, noise=noise, seed=seed)
+    X, labels = mlp.two_moons(200, noise=noise, seed=seed)
     fig, (ax_loss, ax_data) = plt.subplots(1, 2, figsize=(10, 4))
     try:
         with np.errstate(over="raise", invalid="raise"):
-            params, losses = calculus.train_mlp(X, labels, hidden=(hidden_units,) * layers, steps=steps, lr=lr,
-                                                seed=seed)
+            params, losses = mlp.train_mlp(X, labels, hidden=(hidden_units,) * layers, steps=steps, lr=lr,
+                                           seed=seed)
         finite = bool(np.all(np.isfinite(losses))) and all(np.all(np.isfinite(p)) for p in params)
     except (ValueError, FloatingPointError):
         finite = False
@@ -151,7 +152,7 @@ def training_figure(hidden_units: int = 16, layers: int = 2, lr: float = 0.5, st
     ax_loss.set_ylabel("cross-entropy (training)")
     ax_loss.set_title("loss")
     plot_decision_boundary(params, X, labels, ax=ax_data)
-    accuracy = float(np.mean(calculus.mlp_predict(params, X) == labels))
+    accuracy = float(np.mean(mlp.mlp_predict(params, X) == labels))
     ax_data.set_title(f"decision boundary, training accuracy {accuracy:.2f}")
     fig.tight_layout()
     return fig
