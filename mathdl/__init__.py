@@ -15,7 +15,8 @@ module                chapter and contents                             claim ids
 ``mlp``               the first network trained with the engine        ``calculus``
 ``probability``       Probability: densities, likelihoods, Bayes       ``probability``
 ``estimation``        Probability: MLE, MAP, evidence, Monte Carlo     ``probability``
-``activations``       Neurons: activation functions                    ``activations``
+``activations``       Neurons: elementwise activation functions        ``activations``
+``softmax``           Neurons: softmax, log-softmax, log-sum-exp       ``activations``
 ``losses``            Neurons: loss functions                          ``losses``
 ``optim``             Optimization: optimizers as step functions       ``optim``
 ``rates``             Optimization: convergence rates on a quadratic   ``optim``
@@ -26,7 +27,7 @@ module                chapter and contents                             claim ids
 ====================  ===============================================  =====================
 """
 from mathdl import (activations, autodiff, bottleneck, calculus, estimation, info, linalg, losses, mlp, objectives, optim,
-                    probability, rates, second_order, spectral, verify)
+                    probability, rates, second_order, softmax, spectral, verify)
 from mathdl.verify import agree, derive, gradcheck
 
 __version__ = "0.1.0"
@@ -36,4 +37,4 @@ CHAPTER_MODULES = (linalg, calculus, probability, activations, losses, optim, ob
 
 __all__ = ["CHAPTER_MODULES", "activations", "agree", "autodiff", "bottleneck", "calculus", "derive", "estimation",
            "gradcheck", "info", "linalg", "losses", "mlp", "objectives", "optim", "probability", "rates",
-           "second_order", "spectral", "verify"]
+           "second_order", "softmax", "spectral", "verify"]

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from mathdl.activations import log_softmax, softmax
+from mathdl.softmax import log_softmax, softmax
 from mathdl.info import (_conditional, _distribution, _plogp_ratio, _positive, kl_diagonal_gaussian,
                          kl_gaussian)
 from mathdl.validate import real_array as _real

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import sympy as sp
 
-from mathdl import activations, autodiff as ad, linalg
+from mathdl import activations, autodiff as ad, linalg, softmax
 
 __all__ = [
     "CLAIMS",
@@ -140,7 +140,7 @@ def figure1_forward(X: np.ndarray, W1: np.ndarray, W2: np.ndarray, hidden: str =
     Z1 = X @ W1
     X1 = HIDDEN[hidden][0](Z1)
     Z2 = X1 @ W2
-    Yhat = Z2 if loss == "squared" else activations.softmax(Z2)
+    Yhat = Z2 if loss == "squared" else softmax.softmax(Z2)
     return {"Z1": Z1, "X1": X1, "Z2": Z2, "Yhat": Yhat}
 
 
@@ -181,7 +181,7 @@ def figure1_loss(X: np.ndarray, W1: np.ndarray, W2: np.ndarray, Y: np.ndarray, h
     Z2 = figure1_forward(X, W1, W2, hidden, loss)["Z2"]
     if loss == "squared":
         return 0.5 * float(np.sum((Z2 - Y) ** 2))
-    return -float(np.sum(Y * activations.log_softmax(Z2)))
+    return -float(np.sum(Y * softmax.log_softmax(Z2)))
 
 
 def figure1_backprop(X: np.ndarray, W1: np.ndarray, W2: np.ndarray, Y: np.ndarray, hidden: str = "sigmoid",

@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 
-from mathdl.activations import log_softmax, sigmoid, softmax
+from mathdl.activations import sigmoid
+from mathdl.softmax import log_softmax, softmax
 from mathdl.validate import real_array as _real
 
 __all__ = [

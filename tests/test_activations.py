@@ -193,60 +193,6 @@ def test_reused_input_gradient(rng):
               lambda g, z: A.sigmoid_vjp(g * A.tanh(z), z) + A.tanh_vjp(g * A.sigmoid(z), z), [v])
 
 
-# -------------------------------------------------------------------------------------------- softmax
-
-def _softmax_sympy(k: int):
-    z = sp.Matrix(sp.symbols(f"z1:{k + 1}", real=True))
-    S = sum(sp.exp(zi) for zi in z)
-    return z, z.applyfunc(lambda zi: sp.exp(zi) / S)
-
-
-def test_softmax_agrees_with_sympy():
-    z, p = _softmax_sympy(3)
-    agree(p.T, lambda v: A.softmax(v.reshape(1, 3)), [z], domain=(-10, 10), rtol=AGREE_TOL)
-    lse = sp.log(sum(sp.exp(zi) for zi in z))
-    agree(lse, lambda v: A.logsumexp(v.reshape(1, 3))[0], [z], domain=(-10, 10), rtol=AGREE_TOL,
-          claim="activations.softmax-shift-invariance")
-
-
-def test_softmax_jacobian_symbolic_and_numeric():
-    """activations.softmax-jacobian: d p / d z = diag(p) - p p^T (3-vector, proved), then against mathdl."""
-    z, p = _softmax_sympy(3)
-    d = derive(p.jacobian(z), (sp.diag(*p) - p * p.T, "quotient rule"), claim="activations.softmax-jacobian")
-    agree(d, lambda v: A.softmax_jacobian(v.reshape(1, 3))[0], [z], domain=(-5, 5),
-          claim="activations.softmax-jacobian")
-
-
-def test_softmax_shift_invariance(rng):
-    """activations.softmax-shift-invariance."""
-    z, p = _softmax_sympy(3)
-    c = sp.Symbol("c", real=True)
-    derive(p.subs({zi: zi + c for zi in z}, simultaneous=True), (p, "cancel e^c"),
-           claim="activations.softmax-shift-invariance")
-    logits = rng.standard_normal((4, 6))
-    np.testing.assert_allclose(A.softmax(logits + 123.0), A.softmax(logits), rtol=EXACT_TOL)
-
-
-def test_softmax_vjps_gradcheck(rng):
-    logits = rng.standard_normal((3, 4))
-    gradcheck(A.softmax, A.softmax_vjp, [logits], claim="activations.softmax-jacobian")
-    gradcheck(A.log_softmax, A.log_softmax_vjp, [logits], claim="activations.log-softmax-jacobian")
-
-
-def test_softmax_vjp_equals_jacobian_product(rng):
-    logits, g = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
-    expected = np.einsum("ij,ijk->ik", g, A.softmax_jacobian(logits))
-    np.testing.assert_allclose(A.softmax_vjp(g, logits), expected, atol=EXACT_TOL)
-
-
-def test_softmax_stable_at_huge_logits():
-    logits = np.array([[1000.0, 1000.0, -1000.0], [1e300, 0.0, -1e300], [-1000.0, -1000.0, -1000.0]])
-    p = A.softmax(logits)
-    np.testing.assert_allclose(p, [[0.5, 0.5, 0.0], [1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3]], atol=EXACT_TOL)
-    assert np.all(np.isfinite(A.log_softmax(logits)))
-    assert A.logsumexp(logits)[0] == pytest.approx(1000.0 + np.log(2.0), rel=EXACT_TOL)
-
-
 # ------------------------------------------------------------------------------------------- stability
 
 @pytest.mark.parametrize("name", sorted(A.ELEMENTWISE))
@@ -281,12 +227,7 @@ def test_bad_input(name):
         f_vjp(np.ones(2), np.ones(3))
 
 
-def test_softmax_bad_input():
-    with pytest.raises(ValueError, match=r"softmax: z \(the logits\) must be 2-D \(n, k\); got shape \(5,\)\. "
-                                         r"Use z\[None, :\]"):
-        A.softmax(np.zeros(5))
-    with pytest.raises(ValueError, match="softmax_vjp: g"):
-        A.softmax_vjp(np.zeros((2, 3)), np.zeros((3, 2)))
+def test_leaky_relu_bad_alpha():
     with pytest.raises(ValueError, match=r"leaky_relu: alpha .* must be in \[0, 1\)"):
         A.leaky_relu(np.zeros(2), alpha=1.5)
 
@@ -299,15 +240,6 @@ def test_integer_input_gives_float64():
 # ---------------------------------------------------------------------------------- property tests
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
-
-
-@settings(max_examples=50, deadline=None)
-@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6), elements=finite))
-def test_softmax_rows_are_distributions(logits):
-    p = A.softmax(logits)
-    assert np.all(p >= 0) and np.all(p <= 1)
-    np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-12)
-    np.testing.assert_allclose(np.exp(A.log_softmax(logits)), p, atol=1e-12)
 
 
 @settings(max_examples=50, deadline=None)

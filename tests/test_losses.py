@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from mathdl import losses as L
-from mathdl.activations import softmax
 from mathdl.linalg import two_layer_network
+from mathdl.softmax import softmax
 from mathdl.verify import agree, derive, gradcheck
 
 EXACT_TOL = 1e-12   # identities that hold to rounding
@@ -166,7 +166,7 @@ def test_softmax_ce_convex_symbolic():
                   elements=st.floats(-30, 30, allow_nan=False)))
 def test_softmax_ce_hessian_psd_numerically(logits):
     """losses.softmax-ce-convex, checked numerically for k up to 8: eigenvalues of diag(p) - p p^T >= 0."""
-    from mathdl.activations import softmax_jacobian
+    from mathdl.softmax import softmax_jacobian
     for H in softmax_jacobian(logits):
         assert np.linalg.eigvalsh(H).min() >= -PSD_TOL
 

@@ -1,0 +1,114 @@
+"""Tests of mathdl.softmax against the chapter "Neurons" (book/neurons.ipynb), section "Softmax".
+
+Softmax, log-softmax and log-sum-exp: agreement with their SymPy forms, the Jacobian proved and checked,
+shift invariance, gradcheck of the VJPs, stability at huge logits with floating-point errors raised, bad
+input, and rows that are probability distributions (hypothesis).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from mathdl import softmax as SM
+from mathdl.verify import agree, derive, gradcheck
+
+AGREE_TOL = 1e-10       # lambdified SymPy vs numpy, relative max-norm
+EXACT_TOL = 1e-12       # identities that hold to rounding (rows sum to 1, ...)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20240611)
+
+
+@pytest.fixture(autouse=True)
+def _floating_point_errors_raise():
+    """Every test runs with overflow / invalid / divide-by-zero raising, and warnings as errors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            yield
+
+
+# ------------------------------------------------------------------------------------------ softmax
+
+def _softmax_sympy(k: int):
+    z = sp.Matrix(sp.symbols(f"z1:{k + 1}", real=True))
+    S = sum(sp.exp(zi) for zi in z)
+    return z, z.applyfunc(lambda zi: sp.exp(zi) / S)
+
+
+def test_softmax_agrees_with_sympy():
+    z, p = _softmax_sympy(3)
+    agree(p.T, lambda v: SM.softmax(v.reshape(1, 3)), [z], domain=(-10, 10), rtol=AGREE_TOL)
+    lse = sp.log(sum(sp.exp(zi) for zi in z))
+    agree(lse, lambda v: SM.logsumexp(v.reshape(1, 3))[0], [z], domain=(-10, 10), rtol=AGREE_TOL,
+          claim="activations.softmax-shift-invariance")
+
+
+def test_softmax_jacobian_symbolic_and_numeric():
+    """activations.softmax-jacobian: d p / d z = diag(p) - p p^T (3-vector, proved), then against mathdl."""
+    z, p = _softmax_sympy(3)
+    d = derive(p.jacobian(z), (sp.diag(*p) - p * p.T, "quotient rule"), claim="activations.softmax-jacobian")
+    agree(d, lambda v: SM.softmax_jacobian(v.reshape(1, 3))[0], [z], domain=(-5, 5),
+          claim="activations.softmax-jacobian")
+
+
+def test_softmax_shift_invariance(rng):
+    """activations.softmax-shift-invariance."""
+    z, p = _softmax_sympy(3)
+    c = sp.Symbol("c", real=True)
+    derive(p.subs({zi: zi + c for zi in z}, simultaneous=True), (p, "cancel e^c"),
+           claim="activations.softmax-shift-invariance")
+    logits = rng.standard_normal((4, 6))
+    np.testing.assert_allclose(SM.softmax(logits + 123.0), SM.softmax(logits), rtol=EXACT_TOL)
+
+
+def test_softmax_vjps_gradcheck(rng):
+    logits = rng.standard_normal((3, 4))
+    gradcheck(SM.softmax, SM.softmax_vjp, [logits], claim="activations.softmax-jacobian")
+    gradcheck(SM.log_softmax, SM.log_softmax_vjp, [logits], claim="activations.log-softmax-jacobian")
+
+
+def test_softmax_vjp_equals_jacobian_product(rng):
+    logits, g = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
+    expected = np.einsum("ij,ijk->ik", g, SM.softmax_jacobian(logits))
+    np.testing.assert_allclose(SM.softmax_vjp(g, logits), expected, atol=EXACT_TOL)
+
+
+def test_softmax_stable_at_huge_logits():
+    logits = np.array([[1000.0, 1000.0, -1000.0], [1e300, 0.0, -1e300], [-1000.0, -1000.0, -1000.0]])
+    p = SM.softmax(logits)
+    np.testing.assert_allclose(p, [[0.5, 0.5, 0.0], [1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3]], atol=EXACT_TOL)
+    assert np.all(np.isfinite(SM.log_softmax(logits)))
+    assert SM.logsumexp(logits)[0] == pytest.approx(1000.0 + np.log(2.0), rel=EXACT_TOL)
+
+
+# ------------------------------------------------------------------------------------------- bad input
+
+def test_softmax_bad_input():
+    with pytest.raises(ValueError, match=r"softmax: z \(the logits\) must be 2-D \(n, k\); got shape \(5,\)\. "
+                                         r"Use z\[None, :\]"):
+        SM.softmax(np.zeros(5))
+    with pytest.raises(ValueError, match="softmax_vjp: g"):
+        SM.softmax_vjp(np.zeros((2, 3)), np.zeros((3, 2)))
+
+
+# ---------------------------------------------------------------------------------- property tests
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@settings(max_examples=50, deadline=None)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6), elements=finite))
+def test_softmax_rows_are_distributions(logits):
+    p = SM.softmax(logits)
+    assert np.all(p >= 0) and np.all(p <= 1)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(np.exp(SM.log_softmax(logits)), p, atol=1e-12)
