@@ -5,11 +5,12 @@ outcomes; a 2-D joint table ``pxy`` of shape (n_x, n_y) has rows indexed by x an
 function validates its input (non-negative, summing to 1 within :data:`PROB_ATOL`, matching shapes) and treats
 ``0 log 0 = 0`` explicitly. Units are nats; pass ``base=2`` for bits.
 
-The continuous pieces are the Gaussian KL divergences (univariate, diagonal, full covariance) and the Bayesian
-linear regression on which eq (2) of source 000 is checked. The information bottleneck, information dropout and
-the deep variational IB loss are in :mod:`mathdl.bottleneck`. Every function implements a formula derived in
-``book/information.ipynb`` and is checked in ``tests/test_info.py``; :data:`CLAIMS` names the facts of the whole
-chapter, including those :mod:`mathdl.bottleneck` implements.
+The continuous pieces are the Gaussian KL divergences (univariate, diagonal, full covariance) and eq (2) of
+source 000 for Bayesian linear regression (its exact posterior and evidence are in :mod:`mathdl.estimation`).
+The information bottleneck, information dropout and the deep variational IB loss are in :mod:`mathdl.bottleneck`.
+Every function implements a formula derived in ``book/information.ipynb`` and is checked in
+``tests/test_info.py``; :data:`CLAIMS` names the facts of the whole chapter, including those
+:mod:`mathdl.bottleneck` implements.
 """
 from __future__ import annotations
 
@@ -23,8 +24,7 @@ __all__ = [
     "CLAIMS", "PROB_ATOL",
     "entropy", "cross_entropy", "kl_divergence", "conditional_entropy", "mutual_information",
     "markov_chain_joint", "gaussian_entropy", "kl_gaussian", "kl_diagonal_gaussian", "kl_diagonal_gaussian_vjp",
-    "kl_mvn", "empirical_cross_entropy", "bayes_linear_posterior", "bayes_linear_log_evidence",
-    "bayes_linear_negative_elbo",
+    "kl_mvn", "empirical_cross_entropy", "bayes_linear_negative_elbo",
 ]
 
 #: The facts of this chapter, by claim id. The book, the tests and the ledger use these ids.
@@ -556,70 +556,6 @@ def empirical_cross_entropy(phi: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean([cross_entropy(onehot[i], phi[i]) for i in range(n)]))
 
 
-def _regression(X: object, y: object, noise_var: object, prior_var: object, func: str):
-    X, y = _real(X, "X", func), _real(y, "y", func)
-    if X.ndim != 2 or y.shape != (X.shape[0],):
-        raise ValueError(f"{func}: need X (n, d) and y (n,); got X {X.shape}, y {y.shape}.")
-    s2, p2 = (float(_positive(v, name, func)) for v, name in ((noise_var, "noise_var"), (prior_var, "prior_var")))
-    return X, y, s2, p2
-
-
-def bayes_linear_posterior(X: np.ndarray, y: np.ndarray, noise_var: float, prior_var: float
-                           ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Exact posterior :math:`p(w\mid X,y) = N(m, S)` of :math:`y = Xw + \varepsilon`, :math:`w\sim N(0, s^2 I)`.
-
-    Parameters
-    ----------
-    X : ndarray, shape (n, d)
-    y : ndarray, shape (n,)
-    noise_var : float
-        :math:`\sigma^2`, the known noise variance.
-    prior_var : float
-        :math:`s^2`, the prior variance of each weight.
-
-    Returns
-    -------
-    m : ndarray, shape (d,)
-    S : ndarray, shape (d, d)
-
-    Notes
-    -----
-    .. math:: S = (X^\top X/\sigma^2 + I/s^2)^{-1}, \qquad m = S X^\top y / \sigma^2 .
-
-    References
-    ----------
-    Book: Information theory, "Eq (2) is the negative ELBO" (claim ``info.eq2-negative-elbo``).
-    """
-    X, y, s2, p2 = _regression(X, y, noise_var, prior_var, "bayes_linear_posterior")
-    S = np.linalg.inv(X.T @ X / s2 + np.eye(X.shape[1]) / p2)
-    S = (S + S.T) / 2
-    return S @ X.T @ y / s2, S
-
-
-def bayes_linear_log_evidence(X: np.ndarray, y: np.ndarray, noise_var: float, prior_var: float) -> float:
-    r"""Exact log evidence :math:`\log p(y\mid X) = \log N(y;\,0,\,\sigma^2 I + s^2 X X^\top)`.
-
-    Parameters
-    ----------
-    X : ndarray, shape (n, d)
-    y : ndarray, shape (n,)
-    noise_var, prior_var : float
-
-    Returns
-    -------
-    float
-
-    References
-    ----------
-    Book: Information theory, "Eq (2) is the negative ELBO" (claim ``info.eq2-negative-elbo``).
-    """
-    X, y, s2, p2 = _regression(X, y, noise_var, prior_var, "bayes_linear_log_evidence")
-    C = s2 * np.eye(X.shape[0]) + p2 * X @ X.T
-    L = np.linalg.cholesky(C)
-    r = np.linalg.solve(L, y)
-    return float(-0.5 * (X.shape[0] * np.log(2 * np.pi) + 2 * np.sum(np.log(np.diag(L))) + r @ r))
-
-
 def bayes_linear_negative_elbo(X: np.ndarray, y: np.ndarray, noise_var: float, prior_var: float,
                                q_mean: np.ndarray, q_cov: np.ndarray, lam: float = 1.0) -> float:
     r"""Source 000's eq (2) for Bayesian linear regression with a Gaussian :math:`q(w) = N(\mu, \Sigma)`.
@@ -644,14 +580,19 @@ def bayes_linear_negative_elbo(X: np.ndarray, y: np.ndarray, noise_var: float, p
               \mathbb E_q[-\log p(y\mid X,w)] = \tfrac n2\log(2\pi\sigma^2)
               + \frac{\lVert y - X\mu\rVert^2 + \operatorname{tr}(X\Sigma X^\top)}{2\sigma^2}.
 
-    For :math:`\lambda = 1` it equals :math:`-\log p(y\mid X) + \operatorname{KL}(q\,\|\,p(w\mid X,y))`.
+    For :math:`\lambda = 1` it equals :math:`-\log p(y\mid X) + \operatorname{KL}(q\,\|\,p(w\mid X,y))`; the
+    exact posterior and log evidence are :func:`mathdl.estimation.bayesian_linear_posterior` and
+    :func:`mathdl.estimation.linear_log_evidence` with ``sigma = sqrt(noise_var)``, ``tau = sqrt(prior_var)``.
 
     References
     ----------
     Book: Information theory, "Eq (2) is the negative ELBO" (claim ``info.eq2-negative-elbo``).
     """
     func = "bayes_linear_negative_elbo"
-    X, y, s2, p2 = _regression(X, y, noise_var, prior_var, func)
+    X, y = _real(X, "X", func), _real(y, "y", func)
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"{func}: need X (n, d) and y (n,); got X {X.shape}, y {y.shape}.")
+    s2, p2 = (float(_positive(v, name, func)) for v, name in ((noise_var, "noise_var"), (prior_var, "prior_var")))
     mu = _real(q_mean, "q_mean", func)
     if mu.shape != (X.shape[1],):
         raise ValueError(f"{func}: q_mean must have shape ({X.shape[1]},); got {mu.shape}.")

@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mathdl import info
+from mathdl import estimation, info
 from mathdl.verify import AgreementError, GradcheckError, agree, gradcheck
 
 #: Round-off allowed on quantities that are exactly 0 or equal in exact arithmetic (KL(p||p), MI symmetry).
@@ -266,12 +266,12 @@ def test_vib_kl_term_matches_monte_carlo(rng):
 
 def test_eq1_empirical_cross_entropy_is_average_nll(rng):
     """claim info.eq1-empirical-nll: E_P(X,Y)[-log Phi] = -(1/n) log prod_i Phi(x_i)_{y_i} = softmax CE."""
-    from mathdl import activations, losses
+    from mathdl import losses, softmax
 
     X, W, b = rng.standard_normal((30, 4)), rng.standard_normal((4, 3)), rng.standard_normal(3)
     y = rng.integers(0, 3, 30)
     logits = X @ W + b
-    phi = activations.softmax(logits)
+    phi = softmax.softmax(logits)
     loss = info.empirical_cross_entropy(phi, y)
     nll = -np.log(np.prod(phi[np.arange(30), y])) / 30
     assert loss == pytest.approx(nll, rel=CLOSED_FORM_RTOL)
@@ -287,8 +287,9 @@ def test_eq2_negative_elbo_bounds_log_evidence_with_gap_kl(rng):
     """claim info.eq2-negative-elbo: -ELBO(q) = -log p(y|X) + KL(q || posterior) >= -log p(y|X)."""
     X, y = _regression(rng)
     noise, prior = 0.25, 2.0
-    m, S = info.bayes_linear_posterior(X, y, noise, prior)
-    log_z = info.bayes_linear_log_evidence(X, y, noise, prior)
+    # estimation takes standard deviations; eq (2) here is written with variances
+    m, S = estimation.bayesian_linear_posterior(X, y, sigma=np.sqrt(noise), tau=np.sqrt(prior))
+    log_z = estimation.linear_log_evidence(X, y, sigma=np.sqrt(noise), tau=np.sqrt(prior))
     for _ in range(10):
         mu = m + 0.5 * rng.standard_normal(3)
         A = rng.standard_normal((3, 3))
@@ -313,15 +314,16 @@ def test_eq2_one_observation_identity_by_sympy():
     agree(lhs, lambda x, y, m, sig, s, v: info.bayes_linear_negative_elbo(
         np.array([[x]]), np.array([y]), sig**2, s**2, np.array([m]), np.array([[v**2]])),
         [x, y, m, sig, s, v], domain={3: (0.3, 2), 4: (0.3, 2), 5: (0.3, 2)}, claim="info.eq2-negative-elbo")
-    agree(rhs, lambda x, y, m, sig, s, v: -info.bayes_linear_log_evidence(np.array([[x]]), np.array([y]), sig**2, s**2)
-          + info.kl_mvn(np.array([m]), np.array([[v**2]]), *info.bayes_linear_posterior(
-              np.array([[x]]), np.array([y]), sig**2, s**2)),
+    agree(rhs, lambda x, y, m, sig, s, v: -estimation.linear_log_evidence(
+              np.array([[x]]), np.array([y]), sigma=sig, tau=s)
+          + info.kl_mvn(np.array([m]), np.array([[v**2]]), *estimation.bayesian_linear_posterior(
+              np.array([[x]]), np.array([y]), sigma=sig, tau=s)),
           [x, y, m, sig, s, v], domain={3: (0.3, 2), 4: (0.3, 2), 5: (0.3, 2)}, claim="info.eq2-negative-elbo")
 
 
 def test_eq2_lambda_scales_only_the_kl(rng):
     X, y = _regression(rng)
-    m, S = info.bayes_linear_posterior(X, y, 0.25, 2.0)
+    m, S = estimation.bayesian_linear_posterior(X, y, sigma=np.sqrt(0.25), tau=np.sqrt(2.0))
     kl = info.kl_mvn(m, S, np.zeros(3), 2.0 * np.eye(3))
     a = info.bayes_linear_negative_elbo(X, y, 0.25, 2.0, m, S, lam=0.0)
     b = info.bayes_linear_negative_elbo(X, y, 0.25, 2.0, m, S, lam=3.0)
@@ -351,7 +353,8 @@ def test_eq2_lambda_scales_only_the_kl(rng):
      r"kl_mvn: cov1 must be positive definite"),
     (lambda: info.empirical_cross_entropy(np.array([[0.5, 0.5]]), np.array([2])), r"labels must lie in \[0, 2\)"),
     (lambda: info.empirical_cross_entropy(np.array([[0.5, 0.5]]), np.array([0.0])), r"y must be integer labels"),
-    (lambda: info.bayes_linear_log_evidence(np.ones((3, 2)), np.ones(2), 1.0, 1.0), r"need X \(n, d\) and y \(n,\)"),
+    (lambda: info.bayes_linear_negative_elbo(np.ones((3, 2)), np.ones(2), 1.0, 1.0, np.zeros(2), np.eye(2)),
+     r"need X \(n, d\) and y \(n,\)"),
 ])
 def test_bad_input_is_refused_with_a_clear_message(call, match):
     with pytest.raises(ValueError, match=match):
