@@ -1,6 +1,6 @@
-"""Sphinx extension: the ``claim-ledger`` directive, a table of every claim id with its proof, code and tests.
+"""Sphinx extension: the ``claim-ledger`` directive, every claim id with its proof, code and tests.
 
-For each id declared in a chapter module's ``CLAIMS`` (see :func:`mathdl.verify.claims`) the table lists the
+For each id declared in a chapter module's ``CLAIMS`` (see :func:`mathdl.verify.claims`) the ledger lists the
 statement, the chapter page(s) whose notebook checks it, the mathdl functions whose docstrings name it, and the
 test functions that re-check it. It is computed from the sources at build time, so it cannot go stale, and a
 claim with no chapter, no code reference or no test shows a visible gap (and fails ``tests/test_claims.py``).
@@ -67,12 +67,6 @@ def ledger_rows() -> list[tuple[str, str, list[str], list[str], list[str]]]:
             for cid, statement in declared.items()]
 
 
-def _entry(*children) -> nodes.entry:
-    para = nodes.paragraph()
-    para.extend(children)
-    return nodes.entry("", para)
-
-
 def _joined(items: list[nodes.Node]) -> list[nodes.Node]:
     if not items:
         return [nodes.strong(text="missing")]
@@ -97,28 +91,28 @@ class ClaimLedger(SphinxDirective):
                      *(ROOT / "book").glob("*.ipynb")]:
             self.env.note_dependency(str(path))
         rows = ledger_rows()
-        headers = ("claim id", "statement", "proved in", "implemented in", "tested in")
-        table = nodes.table(classes=["claim-ledger"])
-        group = nodes.tgroup(cols=len(headers))
-        table += group
-        for width in (18, 34, 12, 18, 18):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        head += nodes.row("", *(_entry(nodes.Text(h)) for h in headers))
-        group += head
-        body = nodes.tbody()
+        container = nodes.container(classes=["claim-ledger"])
+        container += nodes.paragraph(text=f"{len(rows)} claims declared by the chapter modules.")
+        prefix = None
+        items = None
         for cid, statement, chapters, code, tests in rows:
-            body += nodes.row(
-                "",
-                _entry(nodes.literal(text=cid)),
-                _entry(nodes.Text(statement)),
-                _entry(*_joined([self._doc_link(c) for c in chapters])),
-                _entry(*_joined([nodes.literal(text=n) for n in code])),
-                _entry(*_joined([nodes.literal(text=n) for n in tests])),
-            )
-        group += body
-        summary = nodes.paragraph(text=f"{len(rows)} claims declared by the chapter modules.")
-        return [summary, table]
+            if cid.split(".")[0] != prefix:  # one list per declaring module
+                prefix = cid.split(".")[0]
+                container += nodes.rubric(text=f"{prefix}.*  (declared in mathdl.{prefix}.CLAIMS)")
+                items = nodes.bullet_list()
+                container += items
+            head = nodes.paragraph()
+            head += nodes.strong("", "", nodes.literal(text=cid))
+            head += nodes.Text(f" — {statement}")
+            fields = nodes.field_list()
+            for label, children in (("proved in", _joined([self._doc_link(c) for c in chapters])),
+                                    ("implemented in", _joined([nodes.literal(text=n) for n in code])),
+                                    ("tested in", _joined([nodes.literal(text=n) for n in tests]))):
+                body = nodes.paragraph()
+                body.extend(children)
+                fields += nodes.field("", nodes.field_name(text=label), nodes.field_body("", body))
+            items += nodes.list_item("", head, fields)
+        return [container]
 
 
 def setup(app):
