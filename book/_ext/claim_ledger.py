@@ -104,14 +104,15 @@ class ClaimLedger(SphinxDirective):
             head = nodes.paragraph()
             head += nodes.strong("", "", nodes.literal(text=cid))
             head += nodes.Text(f" — {statement}")
-            fields = nodes.field_list()
-            for label, children in (("proved in", _joined([self._doc_link(c) for c in chapters])),
-                                    ("implemented in", _joined([nodes.literal(text=n) for n in code])),
-                                    ("tested in", _joined([nodes.literal(text=n) for n in tests]))):
-                body = nodes.paragraph()
-                body.extend(children)
-                fields += nodes.field("", nodes.field_name(text=label), nodes.field_body("", body))
-            items += nodes.list_item("", head, fields)
+            parts = nodes.bullet_list()
+            for label, children in (("proof: ", _joined([self._doc_link(c) for c in chapters])),
+                                    ("code: ", _joined([nodes.literal(text=n) for n in code])),
+                                    ("tests: ", _joined([nodes.literal(text=n) for n in tests]))):
+                line = nodes.paragraph()
+                line += nodes.emphasis(text=label)
+                line.extend(children)
+                parts += nodes.list_item("", line)
+            items += nodes.list_item("", head, parts)
         return [container]
 
 
