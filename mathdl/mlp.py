@@ -2,7 +2,7 @@ r"""Part of the "Calculus and backpropagation" chapter: the first network traine
 
 * The toy data set: :func:`two_moons`.
 * A multilayer perceptron with tanh hidden layers: its parameters (:func:`mlp_init`), its logits
-  (:func:`mlp_logits`), its loss (:func:`softmax_cross_entropy`, an engine expression), full-batch gradient
+  (:func:`mlp_logits`), its loss (:func:`mlp_loss`, an engine expression), full-batch gradient
   descent with gradients from the engine (:func:`train_mlp`), and its predictions (:func:`mlp_predict`).
 
 The chapter's claims (``CLAIMS``), the Figure-1 network and finite differences live in :mod:`mathdl.calculus`;
@@ -23,7 +23,7 @@ __all__ = [
     "mlp_init",
     "mlp_logits",
     "mlp_predict",
-    "softmax_cross_entropy",
+    "mlp_loss",
     "train_mlp",
     "two_moons",
 ]
@@ -113,8 +113,9 @@ def mlp_logits(params: Sequence[ad.Tensor | np.ndarray], X: np.ndarray) -> ad.Te
     return H if isinstance(H, ad.Tensor) else ad.Tensor(H, requires_grad=False)
 
 
-def softmax_cross_entropy(logits: ad.Tensor, labels: np.ndarray) -> ad.Tensor:
-    r"""Mean cross-entropy of softmax probabilities against integer labels, as an engine expression.
+def mlp_loss(logits: ad.Tensor, labels: np.ndarray) -> ad.Tensor:
+    r"""The MLP's training loss: mean cross-entropy of softmax probabilities against integer labels, as an
+    engine expression (the numpy value of the same loss is :func:`mathdl.losses.softmax_cross_entropy`).
 
     Parameters
     ----------
@@ -136,11 +137,11 @@ def softmax_cross_entropy(logits: ad.Tensor, labels: np.ndarray) -> ad.Tensor:
     """
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu" or labels.shape != (logits.shape[0],):
-        raise ValueError(f"softmax_cross_entropy: labels must be ints of shape ({logits.shape[0]},); got "
+        raise ValueError(f"mlp_loss: labels must be ints of shape ({logits.shape[0]},); got "
                          f"dtype {labels.dtype}, shape {labels.shape}.")
     k = logits.shape[1]
     if labels.size and (labels.min() < 0 or labels.max() >= k):
-        raise ValueError(f"softmax_cross_entropy: labels must lie in 0..{k - 1}; got values from "
+        raise ValueError(f"mlp_loss: labels must lie in 0..{k - 1}; got values from "
                          f"{labels.min()} to {labels.max()}.")
     onehot = np.eye(k)[labels]
     return (ad.logsumexp(logits, axis=1) - (logits * onehot).sum(axis=1)).mean()
@@ -182,7 +183,7 @@ def train_mlp(X: np.ndarray, labels: np.ndarray, hidden: Sequence[int] = (16, 16
         raise ValueError(f"train_mlp: lr must be a positive number; got {lr!r}.")
     classes = int(labels.max()) + 1 if labels.size and labels.dtype.kind in "iu" else 0
     params = mlp_init([X.shape[1], *hidden, max(classes, 2)], seed)
-    loss_and_grads = ad.value_and_grad(lambda *p: softmax_cross_entropy(mlp_logits(p, X), labels))
+    loss_and_grads = ad.value_and_grad(lambda *p: mlp_loss(mlp_logits(p, X), labels))
     losses = np.empty(steps)
     for t in range(steps):
         losses[t], grads = loss_and_grads(*params)

@@ -40,7 +40,7 @@ def test_training_bad_input():
         mlp.train_mlp(X, labels, lr=0.0)
     with pytest.raises(ValueError, match="train_mlp: steps must be a positive int"):
         mlp.train_mlp(X, labels, steps=0)
-    with pytest.raises(ValueError, match="softmax_cross_entropy: labels must lie in 0..1"):
-        mlp.softmax_cross_entropy(mlp.mlp_logits(mlp.mlp_init([2, 2]), X), labels + 1)
+    with pytest.raises(ValueError, match="mlp_loss: labels must lie in 0..1"):
+        mlp.mlp_loss(mlp.mlp_logits(mlp.mlp_init([2, 2]), X), labels + 1)
     with pytest.raises(ValueError, match="mlp_init: widths must be"):
         mlp.mlp_init([2])
