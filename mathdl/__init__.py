@@ -26,8 +26,25 @@ module                chapter and contents                             claim ids
 ``bottleneck``        Information theory: IB, info dropout, VIB        ``info``
 ====================  ===============================================  =====================
 """
-from mathdl import (activations, autodiff, bottleneck, calculus, estimation, info, linalg, losses, mlp, objectives, optim,
-                    probability, rates, second_order, softmax, spectral, verify)
+from mathdl import (
+    activations,
+    autodiff,
+    bottleneck,
+    calculus,
+    estimation,
+    info,
+    linalg,
+    losses,
+    mlp,
+    objectives,
+    optim,
+    probability,
+    rates,
+    second_order,
+    softmax,
+    spectral,
+    verify,
+)
 from mathdl.verify import agree, derive, gradcheck
 
 __version__ = "0.1.0"

@@ -253,7 +253,8 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def sigmoid_vjp(g: np.ndarray, ans: np.ndarray, x: np.ndarray, wants: tuple[bool, ...] = (True,)) -> Grads:
-    r"""VJP of :func:`sigmoid`: :math:`\bar x = \bar y \odot \sigma(x)(1 - \sigma(x))` (:func:`mathdl.activations.sigmoid_vjp`)."""
+    r"""VJP of :func:`sigmoid`: :math:`\bar x = \bar y \odot \sigma(x)(1 - \sigma(x))`
+    (:func:`mathdl.activations.sigmoid_vjp`)."""
     return (activations.sigmoid_vjp(g, x),)
 
 
@@ -263,7 +264,8 @@ def relu(x: np.ndarray) -> np.ndarray:
 
 
 def relu_vjp(g: np.ndarray, ans: np.ndarray, x: np.ndarray, wants: tuple[bool, ...] = (True,)) -> Grads:
-    r"""VJP of :func:`relu`: :math:`\bar x = \bar y \odot \mathbf 1[x > 0]` (subgradient 0 at the kink; :func:`mathdl.activations.relu_vjp`)."""
+    r"""VJP of :func:`relu`: :math:`\bar x = \bar y \odot \mathbf 1[x > 0]` (subgradient 0 at the kink;
+    :func:`mathdl.activations.relu_vjp`)."""
     return (activations.relu_vjp(g, x),)
 
 
@@ -302,7 +304,8 @@ def mean_vjp(g: np.ndarray, ans: np.ndarray, x: np.ndarray, axis: int | tuple[in
 
 
 def logsumexp(x: np.ndarray, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> np.ndarray:
-    r""":math:`\log \sum_i e^{x_i}` over ``axis``, computed as :math:`m + \log\sum_i e^{x_i - m}` with :math:`m = \max x` (no overflow)."""
+    r""":math:`\log \sum_i e^{x_i}` over ``axis``, computed as :math:`m + \log\sum_i e^{x_i - m}` with
+    :math:`m = \max x` (no overflow)."""
     m = np.max(x, axis=axis, keepdims=True)
     with np.errstate(under="ignore"):
         out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
@@ -326,7 +329,8 @@ def reshape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 def reshape_vjp(g: np.ndarray, ans: np.ndarray, x: np.ndarray, shape: tuple[int, ...],
                 wants: tuple[bool, ...] = (True,)) -> Grads:
-    r"""VJP of :func:`reshape`: :math:`\bar x = \operatorname{reshape}(\bar y, \text{shape of } x)` (a permutation-free relabelling)."""
+    r"""VJP of :func:`reshape`: :math:`\bar x = \operatorname{reshape}(\bar y, \text{shape of } x)`
+    (a permutation-free relabelling)."""
     return (np.reshape(g, x.shape),)
 
 
@@ -356,7 +360,8 @@ def getitem(x: np.ndarray, index: Any) -> np.ndarray:
 
 def getitem_vjp(g: np.ndarray, ans: np.ndarray, x: np.ndarray, index: Any, wants: tuple[bool, ...] = (True,)
                 ) -> Grads:
-    r"""VJP of :func:`getitem`: scatter-add, :math:`\bar x_j = \sum_{k : \text{index}_k = j} \bar y_k` (0 where unselected).
+    r"""VJP of :func:`getitem`: scatter-add, :math:`\bar x_j = \sum_{k : \text{index}_k = j} \bar y_k`
+    (0 where unselected).
 
     An integer-array index may pick the same entry twice (``x[[0, 0]]``); its cotangents are then added with
     :func:`numpy.add.at`, which unlike ``out[index] += g`` accumulates repeated positions.
@@ -395,7 +400,9 @@ def stack_vjp(g: np.ndarray, ans: np.ndarray, *xs: np.ndarray, axis: int = 0,
 
 
 def _op(forward: Callable[..., np.ndarray], vjp: Callable[..., Grads]) -> Op:
-    doc = (vjp.__doc__ or "").strip().splitlines()[0]
+    # The formula is the docstring's summary: its first paragraph, which may wrap over several lines.
+    summary = (vjp.__doc__ or "").strip().split("\n\n", 1)[0]
+    doc = " ".join(line.strip() for line in summary.splitlines())
     formula = doc.split(": ", 1)[1] if ": " in doc else doc
     return Op(forward.__name__, forward, vjp, formula)
 

@@ -15,9 +15,8 @@ import math
 
 import numpy as np
 
+from mathdl.info import _conditional, _distribution, _plogp_ratio, _positive, kl_diagonal_gaussian, kl_gaussian
 from mathdl.softmax import log_softmax, softmax
-from mathdl.info import (_conditional, _distribution, _plogp_ratio, _positive, kl_diagonal_gaussian,
-                         kl_gaussian)
 from mathdl.validate import real_array as _real
 
 __all__ = [

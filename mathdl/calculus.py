@@ -22,7 +22,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import sympy as sp
 
-from mathdl import activations, autodiff as ad, linalg, softmax
+from mathdl import activations, linalg, softmax
+from mathdl import autodiff as ad
 
 __all__ = [
     "CLAIMS",

@@ -259,7 +259,8 @@ def neg_log_posterior_linear_grad(w: np.ndarray, X: np.ndarray, y: np.ndarray, s
 
 
 def map_penalty_strength(sigma: float, scale: float, prior: str = "gaussian") -> float:
-    r"""The regularisation strength a prior implies: :math:`\lambda = \sigma^2/\tau^2` (Gaussian) or :math:`\sigma^2/b` (Laplace).
+    r"""The regularisation strength a prior implies: :math:`\lambda = \sigma^2/\tau^2` (Gaussian) or
+    :math:`\sigma^2/b` (Laplace).
 
     References
     ----------
@@ -277,7 +278,8 @@ def map_penalty_strength(sigma: float, scale: float, prior: str = "gaussian") ->
 
 
 def ridge_solution(X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
-    r"""The minimiser of :math:`\tfrac12\lVert y - Xw\rVert^2 + \tfrac\lambda2\lVert w\rVert^2`: :math:`(X^\top X+\lambda I)^{-1}X^\top y`.
+    r"""The minimiser of :math:`\tfrac12\lVert y - Xw\rVert^2 + \tfrac\lambda2\lVert w\rVert^2`:
+    :math:`(X^\top X+\lambda I)^{-1}X^\top y`.
 
     Parameters
     ----------
@@ -352,7 +354,8 @@ def bayesian_linear_posterior(X: np.ndarray, y: np.ndarray, sigma: float, tau: f
 
 
 def linear_log_evidence(X: np.ndarray, y: np.ndarray, sigma: float, tau: float) -> float:
-    r"""Log-evidence :math:`\log p(y\mid X) = \log\mathcal N(y; 0, \sigma^2 I + \tau^2 XX^\top)` of Bayesian linear regression.
+    r"""Log-evidence :math:`\log p(y\mid X) = \log\mathcal N(y; 0, \sigma^2 I + \tau^2 XX^\top)` of Bayesian linear
+    regression.
 
     References
     ----------

@@ -197,7 +197,7 @@ function hyperparameters(label, lr, beta) {
   if (label === "newton") { return ["newton", {lr: lr}]; }
   throw new Error("mathdlExplorer: unknown optimizer label " + label);
 }
-"""
+"""  # noqa: E501 (embedded JavaScript, kept byte for byte)
 
 # Drawing: contours by marching squares, the path, the loss curve on a log scale, the status line.
 _DRAWING_JS = r"""
@@ -249,7 +249,7 @@ function lossPoints(losses, fmin, steps) {
     return [PAD + k / Math.max(1, steps) * (LW - PAD - 6), LH - PAD - (y - LO) / (HI - LO) * (LH - PAD - 6)];
   });
 }
-"""
+"""  # noqa: E501 (embedded JavaScript, kept byte for byte)
 
 _CONTROLS_JS = r"""
 var ui = {}, cache = {key: null};
@@ -295,7 +295,7 @@ ui.objective.addEventListener("change", function () { resetStart(); redraw(); })
 ui.optimizer.addEventListener("change", redraw);
 ["lr", "beta", "steps", "kappa", "x0", "y0"].forEach(function (k) { ui[k].addEventListener("input", redraw); });
 redraw();
-"""
+"""  # noqa: E501 (embedded JavaScript, kept byte for byte)
 
 _STYLE = """
 #gd-explorer { font: 13px/1.4 sans-serif; border: 1px solid #ccc; border-radius: 6px; padding: 8px; }

@@ -448,7 +448,8 @@ def random_projection(X: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
     Returns
     -------
     ndarray, shape (n, k)
-        :math:`X R` with :math:`R_{ij} \sim \mathcal{N}(0, 1/k)`, so :math:`\mathbb{E}\lVert xR\rVert^2 = \lVert x\rVert^2`.
+        :math:`X R` with :math:`R_{ij} \sim \mathcal{N}(0, 1/k)`, so
+        :math:`\mathbb{E}\lVert xR\rVert^2 = \lVert x\rVert^2`.
 
     References
     ----------
@@ -478,7 +479,8 @@ def pairwise_sq_distances(X: np.ndarray) -> np.ndarray:
 
 
 def max_distortion(X: np.ndarray, Y: np.ndarray) -> float:
-    r"""Worst relative change of a squared pairwise distance: :math:`\max_{i<j} |\,\lVert y_i-y_j\rVert^2 / \lVert x_i-x_j\rVert^2 - 1|`.
+    r"""Worst relative change of a squared pairwise distance:
+    :math:`\max_{i<j} |\,\lVert y_i-y_j\rVert^2 / \lVert x_i-x_j\rVert^2 - 1|`.
 
     Parameters
     ----------
@@ -508,7 +510,8 @@ def max_distortion(X: np.ndarray, Y: np.ndarray) -> float:
 
 
 def jl_min_dim(n: int, eps: float) -> int:
-    r"""Dimension that the Johnson–Lindenstrauss lemma asks for: :math:`k \ge 4 \ln n / (\varepsilon^2/2 - \varepsilon^3/3)`.
+    r"""Dimension that the Johnson–Lindenstrauss lemma asks for:
+    :math:`k \ge 4 \ln n / (\varepsilon^2/2 - \varepsilon^3/3)`.
 
     Parameters
     ----------

@@ -34,7 +34,8 @@ __all__ = [
 
 #: The facts of this chapter's loss half, by claim id.
 CLAIMS = {
-    "losses.mse-is-gaussian-nll": "the Gaussian NLL with fixed sigma is (k / 2 sigma^2) MSE + (k / 2) log(2 pi sigma^2): "
+    "losses.mse-is-gaussian-nll": "the Gaussian NLL with fixed sigma is "
+                                  "(k / 2 sigma^2) MSE + (k / 2) log(2 pi sigma^2): "
                                   "same minimiser, gradients proportional",
     "losses.mse-convex": "MSE has Hessian 2 I / (n k) in the predictions, so it is convex there",
     "losses.cross-entropy-is-categorical-nll": "maximising the categorical likelihood prod_i prod_j p_ij^{y_ij} "

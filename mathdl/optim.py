@@ -37,11 +37,14 @@ CLAIMS = {
     "optim.gd-quadratic-rate": "on f = x^T A x / 2 - b^T x, x_{k+1} - x* = (I - lr A)(x_k - x*); the error "
                                "contracts at rate max_i |1 - lr lambda_i|, (kappa - 1)/(kappa + 1) at lr = 2/(L + mu)",
     "optim.gd-step-condition": "gradient descent on a quadratic converges for every start iff 0 < lr < 2/L",
-    "optim.heavy-ball-rate": "heavy ball with lr = 4/(sqrt L + sqrt mu)^2, beta = ((sqrt kappa - 1)/(sqrt kappa + 1))^2 "
+    "optim.heavy-ball-rate": "heavy ball with lr = 4/(sqrt L + sqrt mu)^2, "
+                             "beta = ((sqrt kappa - 1)/(sqrt kappa + 1))^2 "
                              "has a double root at mu and L and contracts at rate (sqrt kappa - 1)/(sqrt kappa + 1)",
-    "optim.momentum-convention": "PyTorch's v = mu v + g, p -= lr v is heavy ball p_{k+1} = p_k - lr g_k + mu (p_k - p_{k-1}); "
+    "optim.momentum-convention": "PyTorch's v = mu v + g, p -= lr v is heavy ball "
+                                 "p_{k+1} = p_k - lr g_k + mu (p_k - p_{k-1}); "
                                  "with nesterov=True it is Nesterov's method in the look-ahead variable",
-    "optim.sgd-unbiased": "a minibatch gradient (sampled with or without replacement) has expectation the full gradient",
+    "optim.sgd-unbiased": "a minibatch gradient (sampled with or without replacement) "
+                          "has expectation the full gradient",
     "optim.sgd-variance": "its total variance is tr(Sigma)/B with replacement, tr(Sigma)/B (n - B)/(n - 1) without",
     "optim.adam-bias-correction": "for stationary g, E[m_t] = (1 - beta^t) E[g], so m_t / (1 - beta^t) is unbiased",
     "optim.gauss-newton-hessian": "the Hessian of |r|^2 / 2 is J^T J + sum_i r_i Hess(r_i); Gauss-Newton keeps J^T J",

@@ -46,7 +46,8 @@ CLAIMS = {
                                             "sum (x_i - mu)^2 / sigma^3, d/dx_i = -(x_i - mu) / sigma^2",
     "probability.mle-gaussian-mean": "the Gaussian log-likelihood is maximised at mu = (1/n) sum x_i",
     "probability.mle-gaussian-variance": "the Gaussian log-likelihood is maximised at sigma^2 = (1/n) sum (x_i - mu)^2",
-    "probability.mle-variance-bias": "E[(1/n) sum (x_i - xbar)^2] = (n - 1)/n sigma^2, so n/(n - 1) times it is unbiased",
+    "probability.mle-variance-bias": "E[(1/n) sum (x_i - xbar)^2] = (n - 1)/n sigma^2, "
+                                     "so n/(n - 1) times it is unbiased",
     "probability.map-gaussian-is-l2": "a N(0, tau^2) prior on each weight adds (lambda/2)|w|^2 to (1/2)|y - Xw|^2, "
                                       "lambda = sigma^2 / tau^2 (weight decay)",
     "probability.map-laplace-is-l1": "a Laplace(0, b) prior on each weight adds lambda |w|_1 to (1/2)|y - Xw|^2, "
@@ -413,7 +414,8 @@ def gaussian_log_likelihood_vjp(u: float, x: np.ndarray, mu: float | np.ndarray,
 # ------------------------------------------------------------------------------------------- Bayes
 
 def bayes_posterior(prior: np.ndarray, likelihood: np.ndarray) -> np.ndarray:
-    r"""Posterior over k hypotheses after one observation: :math:`p(h\mid e) = p(e\mid h)p(h) / \sum_{h'} p(e\mid h')p(h')`.
+    r"""Posterior over k hypotheses after one observation:
+    :math:`p(h\mid e) = p(e\mid h)p(h) / \sum_{h'} p(e\mid h')p(h')`.
 
     Parameters
     ----------
@@ -445,7 +447,8 @@ def bayes_posterior(prior: np.ndarray, likelihood: np.ndarray) -> np.ndarray:
     if likelihood.shape != prior.shape:
         raise ValueError(f"bayes_posterior: likelihood must have prior's shape {prior.shape}; got {likelihood.shape}.")
     if np.any(prior < 0) or abs(float(prior.sum()) - 1.0) > PROBABILITY_SUM_ATOL:
-        raise ValueError("bayes_posterior: prior must be non-negative and sum to 1; normalise it with prior / prior.sum().")
+        raise ValueError("bayes_posterior: prior must be non-negative and sum to 1; "
+                         "normalise it with prior / prior.sum().")
     if np.any(likelihood < 0):
         raise ValueError("bayes_posterior: likelihood values p(e | h) must be >= 0.")
     joint = likelihood * prior

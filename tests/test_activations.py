@@ -11,10 +11,10 @@ import warnings
 import numpy as np
 import pytest
 import sympy as sp
-from mpmath import mp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from mpmath import mp
 
 from mathdl import activations as A
 from mathdl.verify import agree, derive, gradcheck

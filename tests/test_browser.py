@@ -31,7 +31,7 @@ while (walker.nextNode()) {
   if (t.includes("$$") || t.includes("\\[") || t.includes("\\begin{") || t.includes("\\(")) out.push(t.slice(0, 120));
 }
 return out;
-"""
+"""  # noqa: E501 (JavaScript)
 
 
 def _wait_for_mathjax(browser, timeout=60.0) -> None:

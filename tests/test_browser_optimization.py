@@ -8,9 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import page_errors
 from mathdl import objectives, optim
 from mathdl.figures import optimization as figs
+
+from conftest import page_errors
 
 pytestmark = pytest.mark.browser
 

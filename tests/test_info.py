@@ -165,8 +165,8 @@ def test_data_processing_inequality_on_random_chains(seed, nx, ny, nz):
     ixy = info.mutual_information(pxyz.sum(axis=2))
     ixz = info.mutual_information(pxyz.sum(axis=1))
     assert ixz <= ixy + BOUND_ATOL
-    i_xz_given_y = (info.entropy(pxyz.sum(axis=2)) + info.entropy(pxyz.sum(axis=0)) - info.entropy(pxyz.sum(axis=(0, 2)))
-                    - info.entropy(pxyz))
+    i_xz_given_y = (info.entropy(pxyz.sum(axis=2)) + info.entropy(pxyz.sum(axis=0))
+                    - info.entropy(pxyz.sum(axis=(0, 2))) - info.entropy(pxyz))
     assert abs(i_xz_given_y) <= 1e-10
 
 

@@ -239,7 +239,8 @@ def test_labels_validated(rng):
     z = rng.standard_normal((3, 4))
     with pytest.raises(ValueError, match=r"softmax_cross_entropy: labels must be integers in \[0, 4\)"):
         L.softmax_cross_entropy(z, np.array([0, 4, 1]))
-    with pytest.raises(TypeError, match=r"softmax_cross_entropy: labels must be integers in \[0, 4\); got dtype float64"):
+    with pytest.raises(TypeError,
+                       match=r"softmax_cross_entropy: labels must be integers in \[0, 4\); got dtype float64"):
         L.softmax_cross_entropy(z, np.array([0.0, 1.0, 2.0]))
     with pytest.raises(ValueError, match=r"labels must have shape \(3,\)"):
         L.softmax_cross_entropy(z, np.array([0, 1]))

@@ -75,7 +75,8 @@ def test_log_density_is_log_of_density(rng):
 
 
 def test_gaussian_log_density_far_in_the_tail_is_finite():
-    assert probability.gaussian_log_density(np.array([100.0]))[0] == pytest.approx(-5000.0 - 0.5 * math.log(2 * math.pi))
+    log_density = probability.gaussian_log_density(np.array([100.0]))[0]
+    assert log_density == pytest.approx(-5000.0 - 0.5 * math.log(2 * math.pi))
 
 
 @pytest.mark.parametrize("func", [probability.gaussian_log_density, probability.laplace_log_density])
@@ -113,8 +114,12 @@ def test_mvn_log_density_agrees_with_sympy_for_general_2x2_covariance():
     mv = sp.ImmutableMatrix([sp.symbols("m_1 m_2", real=True)])
     r = (xv - mv).T
     formula = -(r.T * Sigma.inv() * r)[0] / 2 - sp.log(Sigma.det()) / 2 - sp.log(2 * sp.pi)
-    agree(formula, lambda X, m, a_, c_, D: probability.mvn_log_density(X, m.ravel(), np.array([[a_, c_], [c_, (c_**2 + D) / a_]])),
-          [xv, mv, a, c, Delta], domain={2: (0.3, 2.0), 3: (-1.0, 1.0), 4: (0.3, 2.0)}, claim="probability.mvn-cholesky")
+
+    def mvn_log_density_2x2(X, m, a_, c_, D):
+        return probability.mvn_log_density(X, m.ravel(), np.array([[a_, c_], [c_, (c_**2 + D) / a_]]))
+
+    agree(formula, mvn_log_density_2x2, [xv, mv, a, c, Delta], domain={2: (0.3, 2.0), 3: (-1.0, 1.0), 4: (0.3, 2.0)},
+          claim="probability.mvn-cholesky")
 
 
 def test_mvn_matches_product_of_univariates_for_diagonal_covariance(rng):
@@ -198,7 +203,8 @@ def test_bayes_posterior_agrees_with_the_rule():
 def test_bayes_rule_follows_from_the_joint_table():
     q11, q10, q01, q00 = sp.symbols("q11 q10 q01 q00", positive=True)
     pa, pna = q11 + q10, q01 + q00
-    derive(q11 / (q11 + q01), (q11 / pa * pa / (q11 / pa * pa + q01 / pna * pna), "Bayes"), claim="probability.bayes-rule")
+    derive(q11 / (q11 + q01), (q11 / pa * pa / (q11 / pa * pa + q01 / pna * pna), "Bayes"),
+           claim="probability.bayes-rule")
 
 
 def test_diagnostic_example_is_exact():
@@ -226,24 +232,40 @@ def test_bayes_bad_input():
 def test_gaussian_loglik_vjp_gradcheck(rng):
     """eq (pr-loglik-grad): claim probability.gaussian-loglik-gradient, scalar and per-example means."""
     data = rng.normal(0.5, 1.0, 6)
-    f = lambda x_, m_, s_: np.asarray(probability.gaussian_log_likelihood(x_, m_, s_))
-    vjp = lambda g, x_, m_, s_: probability.gaussian_log_likelihood_vjp(g, x_, m_, s_)
-    gradcheck(f, vjp, [data, np.array(0.2), np.array(1.1)], claim="probability.gaussian-loglik-gradient")
-    gradcheck(f, vjp, [data, rng.normal(size=6), np.array(0.7)], claim="probability.gaussian-loglik-gradient")
+
+    def log_likelihood(x_, m_, s_):
+        return np.asarray(probability.gaussian_log_likelihood(x_, m_, s_))
+
+    def log_likelihood_vjp(g, x_, m_, s_):
+        return probability.gaussian_log_likelihood_vjp(g, x_, m_, s_)
+
+    gradcheck(log_likelihood, log_likelihood_vjp, [data, np.array(0.2), np.array(1.1)],
+              claim="probability.gaussian-loglik-gradient")
+    gradcheck(log_likelihood, log_likelihood_vjp, [data, rng.normal(size=6), np.array(0.7)],
+              claim="probability.gaussian-loglik-gradient")
 
 
 def test_gaussian_loglik_vjp_reused_input():
     """x used as both observation and mean: gradients of the two uses add up (to zero)."""
     data = np.array([0.3, -1.0, 2.0])
-    f = lambda z: np.asarray(probability.gaussian_log_likelihood(z, z, 1.3))
-    vjp = lambda g, z: sum(probability.gaussian_log_likelihood_vjp(g, z, z, 1.3)[:2])
-    gradcheck(f, vjp, [data], claim="probability.gaussian-loglik-gradient")
+
+    def log_likelihood_of_itself(z):
+        return np.asarray(probability.gaussian_log_likelihood(z, z, 1.3))
+
+    def log_likelihood_of_itself_vjp(g, z):
+        return sum(probability.gaussian_log_likelihood_vjp(g, z, z, 1.3)[:2])
+
+    gradcheck(log_likelihood_of_itself, log_likelihood_of_itself_vjp, [data],
+              claim="probability.gaussian-loglik-gradient")
 
 
 def test_wrong_gradient_is_caught(rng):
     data = rng.normal(size=4)
-    bad = lambda g, x_: -probability.gaussian_log_likelihood_vjp(g, x_, 0.0, 1.0)[0]
-    report = gradcheck(lambda x_: np.asarray(probability.gaussian_log_likelihood(x_, 0.0, 1.0)), bad, [data],
+
+    def negated_vjp(g, x_):
+        return -probability.gaussian_log_likelihood_vjp(g, x_, 0.0, 1.0)[0]
+
+    report = gradcheck(lambda x_: np.asarray(probability.gaussian_log_likelihood(x_, 0.0, 1.0)), negated_vjp, [data],
                        check=False)
     assert not report.passed
 
@@ -251,7 +273,11 @@ def test_wrong_gradient_is_caught(rng):
 def test_variance_identity_proved():
     xs_, ps = sp.symbols("x1:4", real=True), sp.symbols("p1:3", nonnegative=True)
     probs = [ps[0], ps[1], 1 - ps[0] - ps[1]]
-    E = lambda f: sum(p * f(v) for p, v in zip(probs, xs_))
+
+    def E(f):
+        """Expectation of f(X) under the discrete distribution probs on the values xs_."""
+        return sum(p * f(v) for p, v in zip(probs, xs_))
+
     derive(E(lambda v: (v - E(lambda w: w)) ** 2), (E(lambda v: v**2) - E(lambda v: v) ** 2, "expand"),
            claim="probability.variance-identity")
 
@@ -261,13 +287,24 @@ def test_variance_identity_on_a_random_discrete_distribution(rng):
     vals_x, vals_y = rng.normal(size=3), rng.normal(size=4)
     P = rng.dirichlet(np.ones(12)).reshape(3, 4)
     X, Y = np.meshgrid(vals_x, vals_y, indexing="ij")
-    E = lambda f: float(np.sum(P * f))
-    var = lambda f: E((f - E(f)) ** 2)
+
+    def E(f):
+        """Expectation under the joint table P."""
+        return float(np.sum(P * f))
+
+    def var(f):
+        """Variance under the joint table P."""
+        return E((f - E(f)) ** 2)
+
     assert var(X) == pytest.approx(E(X**2) - E(X) ** 2, rel=1e-12)
     cov = E((X - E(X)) * (Y - E(Y)))
     assert var(X + Y) == pytest.approx(var(X) + var(Y) + 2 * cov, rel=1e-12)
     Pind = np.outer(rng.dirichlet(np.ones(3)), rng.dirichlet(np.ones(4)))
-    E_ind = lambda f: float(np.sum(Pind * f))
+
+    def E_ind(f):
+        """Expectation under the product of the marginals Pind."""
+        return float(np.sum(Pind * f))
+
     assert abs(E_ind((X - E_ind(X)) * (Y - E_ind(Y)))) < 1e-14
 
 
@@ -277,8 +314,8 @@ def test_gaussian_nll_is_scaled_mse(rng):
     """claim losses.mse-is-gaussian-nll, against mathdl.losses."""
     y, yhat, s = rng.normal(size=(9, 1)), rng.normal(size=(9, 1)), 0.7
     nll = -probability.gaussian_log_likelihood(y, yhat, s)
-    assert nll == pytest.approx(9 / (2 * s**2) * losses.mean_squared_error(yhat, y) + 4.5 * math.log(2 * math.pi * s**2),
-                                rel=1e-13)
+    assert nll == pytest.approx(9 / (2 * s**2) * losses.mean_squared_error(yhat, y)
+                                + 4.5 * math.log(2 * math.pi * s**2), rel=1e-13)
 
 
 def test_categorical_nll_is_cross_entropy(rng):

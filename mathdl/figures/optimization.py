@@ -157,9 +157,10 @@ class ExplorerFigure:
     """The explorer's figure: contours with the trajectory, and the loss gap per step (log scale).
 
     ``annotate=False`` leaves the title and status line out of the figure (the live explorer shows them as text
-    beside it, which is faster than rasterizing glyphs). Created once. The static layer (axes, ticks, contours) is drawn only when the objective or the number of
-    steps changes and is kept as a bitmap; every other update restores that bitmap and draws just the
-    trajectory, the loss curve and the two texts (blitting), so a redraw costs a few milliseconds.
+    beside it, which is faster than rasterizing glyphs). Created once. The static layer (axes, ticks, contours) is
+    drawn only when the objective or the number of steps changes and is kept as a bitmap; every other update
+    restores that bitmap and draws just the trajectory, the loss curve and the two texts (blitting), so a redraw
+    costs a few milliseconds.
     """
 
     def __init__(self, view: ExplorerView, figsize: tuple[float, float] = (10.0, 4.2), dpi: int = 72,
@@ -214,8 +215,8 @@ class ExplorerFigure:
                 if self._contours is not None:
                     self._contours.remove()
                 X, Y, Z = _grid(obj)
-                self._contours = self.ax.contour(X, Y, Z, levels=contour_levels(obj, Z), colors="0.6", linestyles="solid",
-                                                 linewidths=0.7)
+                self._contours = self.ax.contour(X, Y, Z, levels=contour_levels(obj, Z), colors="0.6",
+                                                 linestyles="solid", linewidths=0.7)
                 (xa, xb), (ya, yb) = obj.box
                 self.ax.set_xlim(xa, xb)
                 self.ax.set_ylim(ya, yb)

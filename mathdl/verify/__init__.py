@@ -19,8 +19,19 @@ modules in their ``CLAIMS`` dictionaries; :func:`claims` collects them.
 
 Book: Introduction, "How the book checks itself".
 """
-from mathdl.verify.ledger import (AGREE_RTOL, GRADCHECK_RTOL, NUMERIC_STEP_RTOL, AgreementError, GradcheckError,
-                                  ProofError, Report, VerificationError, claims, ledger, summary)
+from mathdl.verify.ledger import (
+    AGREE_RTOL,
+    GRADCHECK_RTOL,
+    NUMERIC_STEP_RTOL,
+    AgreementError,
+    GradcheckError,
+    ProofError,
+    Report,
+    VerificationError,
+    claims,
+    ledger,
+    summary,
+)
 from mathdl.verify.numeric import agree, gradcheck
 from mathdl.verify.proofs import Derivation, derive
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import re
 
-
 #: Worst relative error allowed between a lambdified SymPy result and a numpy implementation.
 AGREE_RTOL = 1e-10
 #: Worst relative error allowed between a VJP and central differences (float64, h = eps**(1/3) scale).

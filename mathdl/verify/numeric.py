@@ -8,8 +8,15 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from mathdl.verify.ledger import (AGREE_RTOL, GRADCHECK_RTOL, AgreementError, GradcheckError, Report, _record,
-                                  _validate_claim)
+from mathdl.verify.ledger import (
+    AGREE_RTOL,
+    GRADCHECK_RTOL,
+    AgreementError,
+    GradcheckError,
+    Report,
+    _record,
+    _validate_claim,
+)
 from mathdl.verify.proofs import Derivation, _as_sympy, _free
 
 Domain = tuple[float, float] | Callable[[np.random.Generator, tuple[int, ...]], np.ndarray]

@@ -169,8 +169,8 @@ class Derivation:
                 raise ProofError(self._failure(self.result, expr, why, "SymPy could not prove it"))
             how = "proved"
         self.steps.append((expr, why, how))
-        _record(Report("derive", self.claim, True,
-                       f"step {len(self.steps)} {'proved by SymPy' if how == 'proved' else 'checked numerically only'}"))
+        method = "proved by SymPy" if how == "proved" else "checked numerically only"
+        _record(Report("derive", self.claim, True, f"step {len(self.steps)} {method}"))
         return self
 
     def _failure(self, previous: Any, expr: Any, why: str, reason: str) -> str:
