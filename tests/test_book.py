@@ -110,11 +110,16 @@ def test_mathjax_is_served_by_the_book(book_html: Path):
 
 
 def test_widget_cells_show_no_frozen_controls(book_html: Path):
-    """A live explorer cannot run without a kernel, so its output is removed from the page."""
-    page = (book_html / "book" / "linear_algebra.html").read_text()
-    assert "application/vnd.jupyter.widget-view+json" not in page
-    assert "FloatSlider(" not in page
-    assert "Live in Jupyter" in page
+    """A live explorer cannot run without a kernel, so no page shows a frozen widget or its repr."""
+    frozen = re.compile(r"application/vnd\.jupyter\.widget-(view|state)\+json|(?:VBox|HBox|FloatSlider|IntSlider|"
+                        r"Dropdown|interactive)\(children=|FloatSlider\(value=")
+    pages = sorted((book_html / "book").glob("*.html"))
+    assert len(pages) >= 8
+    offenders = {p.name: frozen.findall(p.read_text()) for p in pages}
+    assert not {k: v for k, v in offenders.items() if v}, offenders
+    # ... and each chapter with a live explorer says how to run it
+    for chapter in ("linear_algebra", "neurons", "optimization", "information"):
+        assert "Jupyter" in (book_html / "book" / f"{chapter}.html").read_text()
 
 
 def test_claim_ledger_lists_every_claim_with_no_gap(book_html: Path):

@@ -1,10 +1,19 @@
 """Sphinx extension: keep out of every page what needs the network or cannot work without a kernel.
 
-Jupyter Book 1 always loads sphinx-thebe. Its page scripts point at a CDN (loaded only on demand) and, in this
-version, its configuration script is added twice per page, which is a JavaScript SyntaxError in every browser.
-The book has no kernel to connect to, so both scripts are removed from every page.
+- Jupyter Book 1 always loads sphinx-thebe. Its page scripts point at a CDN (loaded only on demand) and, in this
+  version, its configuration script is added twice per page, which is a JavaScript SyntaxError in every browser.
+  The book has no kernel to connect to, so both scripts are removed from every page.
+- myst-nb embeds the live widgets' state (tens of kilobytes of JSON per chapter) when executing a notebook stores
+  it. Nothing on a static page can use it (no widget manager is loaded: ``nb_ipywidgets_js`` is empty), so it is
+  removed too; the chapters show a static figure of each explorer's default state instead.
 """
 from __future__ import annotations
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _is_widget_state(script) -> bool:
+    return (getattr(script, "attributes", None) or {}).get("type") == WIDGET_STATE
 
 
 def _is_thebe(script) -> bool:
@@ -15,7 +24,8 @@ def _is_thebe(script) -> bool:
 
 def strip_thebe(app, pagename, templatename, context, doctree):
     if "script_files" in context:
-        context["script_files"] = [js for js in context["script_files"] if not _is_thebe(js)]
+        context["script_files"] = [js for js in context["script_files"]
+                                   if not (_is_thebe(js) or _is_widget_state(js))]
     if "css_files" in context:
         context["css_files"] = [css for css in context["css_files"] if "sphinx-thebe" not in str(css)]
 
