@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,19 @@ CHROMIUM_FLAGS = (
 def rng() -> np.random.Generator:
     """A fresh generator with a fixed seed for every test."""
     return np.random.default_rng(20261121)
+
+
+@pytest.fixture
+def strict_floats():
+    """Run a test with numpy overflow / invalid / divide-by-zero raising and every warning an error.
+
+    Modules whose functions promise "no overflow warnings, no NaN" opt in with
+    ``pytestmark = pytest.mark.usefixtures("strict_floats")``.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            yield
 
 
 @pytest.fixture(scope="session")

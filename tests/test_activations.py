@@ -6,8 +6,6 @@ raised, and bad input.
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import sympy as sp
@@ -18,6 +16,8 @@ from mpmath import mp
 
 from mathdl import activations as A
 from mathdl.verify import agree, derive, gradcheck
+
+pytestmark = pytest.mark.usefixtures("strict_floats")  # no overflow, no NaN, no warning
 
 AGREE_TOL = 1e-10       # lambdified SymPy vs numpy, relative max-norm
 GRAD_TOL = 1e-6         # VJP vs central differences
@@ -42,18 +42,8 @@ AGREE_DOMAIN = (-4.0, 4.0)
 TAIL_POINTS = (-600.0, -200.0, -37.0, -12.0, -6.0, 6.0, 12.0, 37.0, 200.0, 600.0)
 
 
-@pytest.fixture
-def rng() -> np.random.Generator:
-    return np.random.default_rng(20240611)
 
 
-@pytest.fixture(autouse=True)
-def _floating_point_errors_raise():
-    """Every test runs with overflow / invalid / divide-by-zero raising, and warnings as errors."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            yield
 
 
 def _vjp_as_function(name: str):

@@ -2,8 +2,6 @@
 derivation, its gradient by gradcheck, its invariants, stability at huge logits, and bad input."""
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import sympy as sp
@@ -16,21 +14,14 @@ from mathdl.linalg import two_layer_network
 from mathdl.softmax import softmax
 from mathdl.verify import agree, derive, gradcheck
 
+pytestmark = pytest.mark.usefixtures("strict_floats")  # no overflow, no NaN, no warning
+
 EXACT_TOL = 1e-12   # identities that hold to rounding
 PSD_TOL = 1e-12     # smallest eigenvalue of a PSD matrix may be -PSD_TOL from rounding
 
 
-@pytest.fixture
-def rng() -> np.random.Generator:
-    return np.random.default_rng(7)
 
 
-@pytest.fixture(autouse=True)
-def _floating_point_errors_raise():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            yield
 
 
 def _scalar(loss):

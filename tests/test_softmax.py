@@ -6,8 +6,6 @@ input, and rows that are probability distributions (hypothesis).
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import sympy as sp
@@ -18,22 +16,14 @@ from hypothesis.extra import numpy as hnp
 from mathdl import softmax as SM
 from mathdl.verify import agree, derive, gradcheck
 
+pytestmark = pytest.mark.usefixtures("strict_floats")  # no overflow, no NaN, no warning
+
 AGREE_TOL = 1e-10       # lambdified SymPy vs numpy, relative max-norm
 EXACT_TOL = 1e-12       # identities that hold to rounding (rows sum to 1, ...)
 
 
-@pytest.fixture
-def rng() -> np.random.Generator:
-    return np.random.default_rng(20240611)
 
 
-@pytest.fixture(autouse=True)
-def _floating_point_errors_raise():
-    """Every test runs with overflow / invalid / divide-by-zero raising, and warnings as errors."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            yield
 
 
 # ------------------------------------------------------------------------------------------ softmax
