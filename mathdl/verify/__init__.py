@@ -3,9 +3,12 @@
 Every statement the book makes about a formula is checked by one of three machines:
 
 ``derive``
-    A chain of SymPy expressions, each step proved equal to the previous one by SymPy. A step SymPy cannot
-    prove raises :class:`ProofError` showing the step -- unless it is explicitly marked ``numeric=True``, in
-    which case it is checked at random points and rendered as *checked numerically only*.
+    A chain of SymPy expressions on a declared domain, each step proved equal to the previous one by SymPy
+    (helped only by a named rewrite from :data:`REWRITES`, never a free callable or ``force=True``), each line's
+    requirements (denominators, logarithms, inverses, kinks) implied by the domain, and each step re-checked
+    at 50 digits at random points of the domain. A step that fails any of these raises :class:`ProofError` --
+    unless it is explicitly marked ``numeric=True``, in which case it is checked at random points only and
+    rendered as *checked numerically*.
 ``agree``
     The symbolic result (lambdified) against the hand-written numpy function in :mod:`mathdl`, at seeded
     random points inside the formula's domain; reports the worst relative error.
@@ -19,9 +22,12 @@ modules in their ``CLAIMS`` dictionaries; :func:`claims` collects them.
 
 Book: Introduction, "How the book checks itself".
 """
+from mathdl.verify.domain import Domain
 from mathdl.verify.ledger import (
     AGREE_RTOL,
     GRADCHECK_RTOL,
+    HOW,
+    LEDGER_MIME,
     NUMERIC_STEP_RTOL,
     AgreementError,
     GradcheckError,
@@ -30,13 +36,24 @@ from mathdl.verify.ledger import (
     VerificationError,
     claims,
     ledger,
+    measured,
+    record,
     summary,
 )
-from mathdl.verify.numeric import agree, gradcheck
-from mathdl.verify.proofs import Derivation, derive
+from mathdl.verify.numeric import REL_FLOOR, agree, gradcheck
+from mathdl.verify.proofs import RECHECK_DIGITS, RECHECK_POINTS, REWRITES, Derivation, derive
 
 __all__ = [
     "AGREE_RTOL",
+    "Domain",
+    "HOW",
+    "LEDGER_MIME",
+    "RECHECK_DIGITS",
+    "RECHECK_POINTS",
+    "REL_FLOOR",
+    "REWRITES",
+    "measured",
+    "record",
     "GRADCHECK_RTOL",
     "NUMERIC_STEP_RTOL",
     "AgreementError",

@@ -33,20 +33,28 @@ def _symbols_of(x: Any) -> tuple[list[sp.Symbol], tuple[int, ...]]:
     raise TypeError(f"agree: each input must be a sympy Symbol or a Matrix of Symbols; got {type(x).__name__}.")
 
 
-def _rel_err(a: np.ndarray, b: np.ndarray) -> float:
+#: Values smaller than this are compared absolutely: |a - b| / max(|a|, |b|, REL_FLOOR) (pointwise).
+REL_FLOOR = 1e-6
+
+
+def _rel_err(a: np.ndarray, b: np.ndarray, floor: float = REL_FLOOR) -> float:
+    """Worst pointwise relative error max_i |a_i - b_i| / max(|a_i|, |b_i|, floor); inf if any value is not finite.
+
+    Pointwise, so a wrong small entry next to a large one is not hidden by the large one's scale; the floor stops
+    a value that should be 0 (and is 1e-17) from counting as a 100% error.
+    """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
-    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
-    diff = float(np.max(np.abs(a - b), initial=0.0))
-    if diff == 0.0:
-        return 0.0
-    if not math.isfinite(diff):
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         return math.inf
-    return diff / max(scale, np.finfo(float).tiny)
+    if a.size == 0:
+        return 0.0
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
+    return float(np.max(np.abs(a - b) / scale))
 
 
 def _fmt_bound(worst: float, tol: float) -> str:
-    return f"max relative error < {tol:.0e}: {worst < tol}"
+    return f"max pointwise relative error < {tol:.0e}: {worst < tol}"
 
 
 def agree(symbolic: Any, numeric: Callable[..., Any], inputs: Sequence[Any], *,
@@ -163,7 +171,8 @@ def _as_inputs(inputs: Any) -> list[np.ndarray]:
 
 def gradcheck(f: Callable[..., Any], vjp: Callable[..., Any], inputs: Any, *, wrt: Sequence[int] | None = None,
               seed: int = 0, directions: int = 5, full_jacobian: bool | None = None, h: float | None = None,
-              rtol: float = GRADCHECK_RTOL, claim: str | None = None, check: bool = True) -> Report:
+              rtol: float = GRADCHECK_RTOL, claim: str | None = None, check: bool = True,
+              domain: Callable[..., bool] | Sequence[tuple[float, float] | None] | None = None) -> Report:
     """Check a vector-Jacobian product against central differences.
 
     Let ``y = f(*inputs)``. For a cotangent ``u`` shaped like ``y``, ``vjp(u, *inputs)`` must return
@@ -199,6 +208,18 @@ def gradcheck(f: Callable[..., Any], vjp: Callable[..., Any], inputs: Any, *, wr
         Claim id recorded in the ledger.
     check : bool
         Raise :class:`GradcheckError` on failure (default); ``False`` returns the report either way.
+    domain : callable or sequence of (low, high), optional
+        Where ``f`` is defined: ``inside(*inputs) -> bool``, or one open interval (or ``None``) per input that
+        every entry must lie in. A finite-difference step that leaves the domain is refused (GradcheckError,
+        naming the input) instead of differencing values from outside it; a step at which ``f`` is not finite is
+        refused the same way.
+
+    Notes
+    -----
+    Errors are pointwise: each Jacobian entry ``|J_vjp - J_fd| / max(|J_vjp|, |J_fd|, floor)`` with
+    ``floor = 1e-3 * max(1, max |J_fd|)`` (central differences carry an absolute error of about
+    ``eps**(2/3) * |f|``); each directional product relative to the larger side. A non-finite value anywhere is
+    a failure, never a pass.
 
     Returns
     -------
@@ -249,6 +270,19 @@ def gradcheck(f: Callable[..., Any], vjp: Callable[..., Any], inputs: Any, *, wr
             return h
         return min(np.cbrt(np.finfo(float).eps) * max(1.0, float(np.max(np.abs(xs[i]), initial=0.0))) for i in idx)
 
+    if domain is not None and not callable(domain):
+        bounds = list(domain)
+        if len(bounds) != len(xs):
+            raise ValueError(f"gradcheck: domain needs one (low, high) or None per input ({len(xs)}); "
+                             f"got {len(bounds)}.")
+
+        def inside(*arrays: np.ndarray) -> bool:
+            return all(b is None or bool(np.all((a > b[0]) & (a < b[1]))) for a, b in zip(arrays, bounds))
+    else:
+        inside = domain
+    if inside is not None and not inside(*xs):
+        raise GradcheckError("gradcheck: the point itself is outside the declared domain.")
+
     def difference(vs: list[np.ndarray]) -> np.ndarray:
         """Central difference (f(x + h v) - f(x - h v)) / 2h, the directional derivative J v."""
         step = step_size()
@@ -257,7 +291,18 @@ def gradcheck(f: Callable[..., Any], vjp: Callable[..., Any], inputs: Any, *, wr
             moved = list(xs)
             for i, v in zip(idx, vs):
                 moved[i] = xs[i] + sign * step * v
-            return np.asarray(f(*moved), dtype=float)
+            if inside is not None and not inside(*moved):
+                raise GradcheckError(
+                    f"gradcheck{' ' + claim if claim else ''}: the finite-difference step h = {step:.2e} leaves the "
+                    "function's declared domain; check at a point farther from the boundary or pass a smaller h.")
+            with np.errstate(all="ignore"):
+                value = np.asarray(f(*moved), dtype=float)
+            if not np.all(np.isfinite(value)):
+                raise GradcheckError(
+                    f"gradcheck{' ' + claim if claim else ''}: f is not finite at x {'+' if sign > 0 else '-'} h v "
+                    f"(h = {step:.2e}): the step left the function's domain. Declare domain= and check at a point "
+                    "farther from its boundary, or pass a smaller h.")
+            return value
 
         return (shifted(1.0) - shifted(-1.0)) / (2 * step)
 
@@ -270,6 +315,9 @@ def gradcheck(f: Callable[..., Any], vjp: Callable[..., Any], inputs: Any, *, wr
         vs = [rng.standard_normal(xs[i].shape) for i in idx]
         analytic = sum(float(np.sum(g * v)) for g, v in zip(grads(u), vs))
         numeric = directional(u, vs)
+        if not (math.isfinite(analytic) and math.isfinite(numeric)):
+            worst = math.inf  # NaN or inf is a failure, never a pass (max(0, nan) would keep 0)
+            continue
         scale = max(abs(analytic), abs(numeric), 1e-8)
         worst = max(worst, abs(analytic - numeric) / scale)
 
@@ -289,7 +337,8 @@ def gradcheck(f: Callable[..., Any], vjp: Callable[..., Any], inputs: Any, *, wr
             u = np.zeros(y.shape)
             u.flat[r] = 1.0
             jac_vjp[r] = np.concatenate([g.ravel() for g in grads(u)])
-        worst = max(worst, _rel_err(jac_fd, jac_vjp))
+        floor = 1e-3 * max(1.0, float(np.max(np.abs(jac_fd), initial=0.0)))
+        worst = max(worst, _rel_err(jac_fd, jac_vjp, floor=floor))
     passed = worst < rtol
     how = f"{directions} directions" + (" + full Jacobian" if do_full else "")
     report = _record(Report("gradcheck", _validate_claim(claim, "gradcheck"), passed,
