@@ -372,26 +372,24 @@ def instantiate(exprs: list[Any], domain: Domain, rng: np.random.Generator, near
     """
     free: set[Any] = set()
     for e in exprs:
-        if isinstance(e, sp.Basic):
+        if isinstance(e, (sp.Basic, sp.MatrixBase)):
             free |= e.free_symbols
     ints = sorted((s for s in free if isinstance(s, sp.Symbol) and s.is_integer), key=str)
-    mats = sorted((s for e in exprs if isinstance(e, sp.Basic) for s in e.atoms(sp.MatrixSymbol)), key=str)
-    funcs = sorted({f.func for e in exprs if isinstance(e, sp.Basic) for f in e.atoms(AppliedUndef)}, key=str)
+    mats = sorted({s for e in exprs for s in _atoms(e, sp.MatrixSymbol)}, key=str)
+    funcs = sorted({f.func for e in exprs for f in _atoms(e, AppliedUndef)}, key=str)
+    dims = sorted({s for m in mats for d in m.shape for s in sp.sympify(d).free_symbols}, key=str)
     for _ in range(200):
         values: dict[Any, Any] = {}
         for s in ints:
             values[s] = sp.Integer(sizes[s]) if sizes and s in sizes else _draw(s, rng, near)
-        for s in ints:  # keep sizes small but at least 1 where they size a matrix
-            if any(s in m.shape[0].free_symbols | m.shape[1].free_symbols for m in mats if
-                   isinstance(m.shape[0], sp.Basic) or isinstance(m.shape[1], sp.Basic)):
-                values[s] = sp.Integer(max(1, int(values[s]) % 4 + 1))
+        for s in dims:  # matrix sizes: small positive integers
+            values[s] = sp.Integer(sizes[s]) if sizes and s in sizes else sp.Integer(int(rng.integers(1, 5)))
         for m in mats:
             shape = (int(sp.sympify(m.shape[0]).xreplace(values)), int(sp.sympify(m.shape[1]).xreplace(values)))
             kinds = {p.function.name for p in domain.predicates if p.arguments[0] == m}
             values[m] = _random_matrix(shape, rng, kinds)
         for f in funcs:
-            nargs = max(len(a.args) for e in exprs if isinstance(e, sp.Basic) for a in e.atoms(AppliedUndef)
-                        if a.func == f)
+            nargs = max(len(a.args) for e in exprs for a in _atoms(e, AppliedUndef) if a.func == f)
             dummies = sp.symbols(f"_t0:{nargs}")
             coeffs = [sp.Float(repr(float(v)), 60) for v in rng.uniform(-1, 1, 1 + 2 * nargs + nargs ** 2)]
             k = iter(coeffs)
@@ -423,6 +421,22 @@ def _atoms(e: Any, kind: type) -> set:
     return e.atoms(kind) if isinstance(e, sp.Basic) else set()
 
 
+def _derivatives_as_subs(e: Any) -> Any:
+    """Derivative(f(g(t)), g(t)) -> Subs(Derivative(f(u), u), u, g(t)), so g can be replaced by a function."""
+    def fix(d: sp.Derivative) -> Any:
+        out = d.expr
+        for v, count in d.variable_count:
+            if isinstance(v, sp.Symbol):
+                out = sp.Derivative(out, (v, count))
+            else:
+                u = sp.Dummy("u")
+                out = sp.Subs(sp.Derivative(out.xreplace({v: u}), (u, count)), u, v)
+        return out
+
+    return e.replace(lambda n: isinstance(n, sp.Derivative) and any(not isinstance(v, sp.Symbol)
+                                                                   for v, _ in n.variable_count), fix)
+
+
 def _substitute(e: Any, values: dict) -> Any:
     funcs = {k: v for k, v in values.items() if isinstance(k, sp.FunctionClass)}
     plain = {k: v for k, v in values.items() if not isinstance(k, sp.FunctionClass)}
@@ -431,8 +445,11 @@ def _substitute(e: Any, values: dict) -> Any:
     if not isinstance(e, sp.Basic):
         return e
     if funcs:
+        e = _derivatives_as_subs(e)
         e = e.replace(lambda node: isinstance(node, AppliedUndef) and node.func in funcs,
-                      lambda node: funcs[node.func](*node.args))
+                      lambda node: funcs[node.func](*node.args)).doit()
+    if e.has(sp.Derivative, sp.Subs):  # differentiate before the variables become numbers
+        e = e.doit()
     e = e.xreplace(plain)
     e = e.doit()
     if isinstance(e, sp.MatrixExpr):

@@ -176,8 +176,21 @@ def _difference(a: Any, b: Any) -> tuple[float, float]:
         ma, mb = _magnitude(a), _magnitude(b)
         if not (np.isfinite(ma) and np.isfinite(mb)):
             return float("inf"), 1.0
-        diff = (a - b) if not isinstance(a, sp.MatrixBase) else (a - b)
-        return _magnitude(diff), max(1.0, ma, mb)
+        a, b = _comparable(a), _comparable(b)
+        if isinstance(a, sp.MatrixBase) != isinstance(b, sp.MatrixBase):
+            if (isinstance(a, sp.MatrixBase) and b == 0) or (isinstance(b, sp.MatrixBase) and a == 0):
+                return max(ma, mb), max(1.0, ma, mb)
+            return float("inf"), 1.0
+        return _magnitude(a - b), max(1.0, ma, mb)
+
+
+def _comparable(v: Any) -> Any:
+    """A 1x1 matrix compares as its entry; a matrix expression as an explicit matrix."""
+    if isinstance(v, sp.MatrixExpr):
+        v = v.as_explicit()
+    if isinstance(v, sp.MatrixBase) and v.shape == (1, 1):
+        return v[0, 0]
+    return v
 
 
 class Derivation:
@@ -225,6 +238,10 @@ class Derivation:
             else:
                 lhs = _as_sympy(lhs, "derive(lhs=)")
                 self._check_requirements(lhs, "the left-hand side")
+                if _is_matrix(lhs) != _is_matrix(self.start):
+                    raise ProofError(self._failure(lhs, self.start, "left-hand side", "the left-hand side and the "
+                                                   "first line differ in shape (pass a string to present the "
+                                                   "left-hand side as a name, ≔)"))
                 if not _zero(_evaluated(lhs) - _evaluated(self.start), None):
                     raise ProofError(self._failure(lhs, self.start, "left-hand side",
                                                    "SymPy could not prove the left-hand side equal to the first line"
@@ -389,7 +406,7 @@ class Derivation:
         if self.lhs is None:
             lines = [f"& {_latex(self.start)}"]
         elif self.lhs_kind == "definition":
-            lines = [f"{self.lhs} &\\coloneqq {_latex(self.start)} && \\text{{definition}}"]
+            lines = [f"{self.lhs} &\\mathrel{:=} {_latex(self.start)} && \\text{{definition}}"]
         else:
             lines = [f"{self.lhs} &= {_latex(self.start)} && \\checkmark"]
         for (expr, why, how), rewrite in zip(self.steps, self.rewrites):
