@@ -406,7 +406,7 @@ class Derivation:
         if self.lhs is None:
             lines = [f"& {_latex(self.start)}"]
         elif self.lhs_kind == "definition":
-            lines = [f"{self.lhs} &\\mathrel{:=} {_latex(self.start)} && \\text{{definition}}"]
+            lines = [f"{self.lhs} &\\mathrel{{:=}} {_latex(self.start)} && \\text{{definition}}"]
         else:
             lines = [f"{self.lhs} &= {_latex(self.start)} && \\checkmark"]
         for (expr, why, how), rewrite in zip(self.steps, self.rewrites):
