@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 NB     ?= book/linear_algebra.ipynb
 
-.PHONY: book test venv notebooks notebook lab bench serve clean
+.PHONY: book test venv notebooks notebook lab bench serve clean mutation
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ serve:
 ## Print timings: cold and warm book builds, strict nbval, each notebook's execution time.
 bench: venv
 	$(BIN)/python benchmarks/run.py
+
+## Mutation check (not part of `make test`): would the tests notice each return value x1.001? Kill rate per module.
+## MODULES="mathdl/linalg.py mathdl/optim.py" limits it; MUTATION_ARGS=--operators also flips operators.
+mutation: venv
+	$(BIN)/python tests/mutation.py $(MODULES) $(MUTATION_ARGS)
 
 clean:
 	rm -rf _build
