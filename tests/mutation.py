@@ -120,7 +120,8 @@ def _functions(module: types.ModuleType, tree: ast.Module):
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             obj = module.__dict__.get(node.name)
-            if isinstance(obj, types.FunctionType) and obj.__code__.co_name == node.name and not obj.__code__.co_freevars:
+            if (isinstance(obj, types.FunctionType) and obj.__code__.co_name == node.name
+                    and not obj.__code__.co_freevars):
                 out.append((node.name, obj, node))
         elif isinstance(node, ast.ClassDef):
             cls = module.__dict__.get(node.name)

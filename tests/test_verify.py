@@ -13,6 +13,7 @@ from mathdl import verify
 from mathdl.verify import AgreementError, GradcheckError, ProofError, agree, derive, gradcheck
 
 x, y = sp.symbols("x y", real=True)
+p_, q_ = sp.symbols("p q", positive=True)
 
 
 # ------------------------------------------------------------------------------------------------ derive
@@ -37,10 +38,11 @@ def test_a_step_that_is_off_by_a_tiny_constant_fails():
 
 def test_numeric_steps_are_labelled_and_can_fail():
     d = derive(sp.sin(x) ** 2, (1 - sp.cos(x) ** 2, "Pythagoras"))
-    assert d.steps[0][2] == "proved"
-    labelled = verify.Derivation(x).step(x + 0 * y, "trivially", numeric=True)
-    assert labelled.steps[0][2] == "numeric"
-    assert "numerically only" in labelled._repr_latex_()
+    assert d.steps[0][2] == "proved" and d.kind == "proved"
+    labelled = verify.Derivation(sp.sin(x) ** 2 + sp.cos(x) ** 2).step(sp.Integer(1), "Pythagoras", numeric=True)
+    assert labelled.steps[0][2] == "numeric" and labelled.kind == "numeric"
+    assert r"\approx\ \text{numerically}" in labelled._repr_latex_()
+    assert "checked numerically only" in labelled._repr_html_()
     assert "1 checked numerically only" in repr(labelled)
     with pytest.raises(ProofError, match="numeric check failed"):
         verify.Derivation(sp.sin(x)).step(x, "small-angle", numeric=True)
@@ -59,11 +61,14 @@ def test_shape_mismatch_is_reported():
         derive(sp.Matrix([x, y]), (x + y, "collapse"))
 
 
-def test_latex_shows_every_step_with_its_justification():
+def test_latex_shows_every_step_with_its_justification_and_domain():
     d = derive(x * (x + 1), (x**2 + x, "distribute"), lhs="f(x)")
     latex = d._repr_latex_()
-    assert latex.startswith("$$\\begin{aligned} f(x) &= ")
+    assert latex.startswith("$$\\begin{aligned} f(x) &\\mathrel{:=} ")  # a name is a definition, not a claim
     assert r"\text{distribute}\ \checkmark" in latex
+    assert r"\text{for } x \in \mathbb{R}" in latex
+    html = d._repr_html_()
+    assert f'id="{d.anchor}"' in html and "for \\(x \\in \\mathbb{R}\\)" in html
 
 
 def test_bad_arguments_are_clear():
@@ -88,11 +93,11 @@ def test_polynomial_identities_are_proved_and_perturbations_are_not(a, b, m):
 def test_agree_passes_for_a_correct_implementation():
     report = agree(sp.exp(x) * sp.sin(y), lambda a, b: np.exp(a) * np.sin(b), [x, y], claim="verify.demo-agree")
     assert report.passed and report.worst < verify.AGREE_RTOL
-    assert str(report) == "agree verify.demo-agree: 20 points, max relative error < 1e-10: True"
+    assert str(report) == "agree verify.demo-agree: 20 points, max pointwise relative error < 1e-10: True"
 
 
 def test_agree_fails_for_a_wrong_implementation():
-    with pytest.raises(AgreementError, match="max relative error < 1e-10: False"):
+    with pytest.raises(AgreementError, match="max pointwise relative error < 1e-10: False"):
         agree(sp.exp(x), lambda a: np.exp(a) * (1 + 1e-8), [x])
     report = agree(sp.exp(x), lambda a: np.exp(a) + 1e-3, [x], check=False)
     assert not report.passed
@@ -168,9 +173,161 @@ def test_ledger_records_claims_and_summary_counts_them():
     before = len(verify.ledger("verify.ledger-demo"))
     agree(x, lambda a: a, [x], claim="verify.ledger-demo")
     assert len(verify.ledger("verify.ledger-demo")) == before + 1
-    assert re.match(r"^\d+ agree(, \d+ \w+)*; \d+ claim ids; all passed\.$", verify.summary("verify.ledger-demo"))
+    assert re.match(r"^checked numerically: \d+ agree \(1 claim ids\); 1 claim ids in all; all passed\.$",
+                    verify.summary("verify.ledger-demo"))
 
 
 def test_summary_reports_failures():
     agree(x, lambda a: a + 1, [x], claim="verify.failure-demo", check=False)
     assert "1 FAILED" in verify.summary("verify.failure-demo")
+
+
+def test_summary_separates_proved_instance_numeric_and_measured():
+    derive((x + 1) ** 2, (x**2 + 2 * x + 1, "expand"), claim="verify.kinds-demo")
+    derive(sp.Matrix([x, 1]).dot(sp.Matrix([1, x])), (2 * x, "k = 2 entries"), claim="verify.kinds-demo",
+           instance="k = 2")
+    agree(x, lambda a: a, [x], claim="verify.kinds-demo")
+    verify.measured(0.5, claim="verify.kinds-demo", statement="slope", expected=0.5, within=0.01)
+    text = verify.summary("verify.kinds-demo")
+    for words in ("proved in general: 1 derive", "proved for a stated instance: 1 derive",
+                  "checked numerically: 1 agree", "measured: 1 measured"):
+        assert words in text
+
+
+def test_record_stores_every_check_with_kind_domain_and_anchor():
+    d = derive(sp.exp(2 * x), (sp.exp(x) ** 2, "power of exp"), claim="verify.record-demo")
+    bundle = verify.record("verify.record-demo")._repr_mimebundle_()
+    records = bundle[verify.LEDGER_MIME]["records"]
+    assert records[-1]["anchor"] == d.anchor and records[-1]["how"] == "proved"
+    assert records[-1]["domain"] == r"x \in \mathbb{R}" and re.fullmatch(r"0|< 1e-\d+", records[-1]["worst"])
+    assert "proved in general: 1 derive" in bundle["text/plain"]
+    with pytest.raises(ValueError, match="claim prefixes"):
+        verify.record()
+
+
+def test_measured_can_fail_and_refuses_nan():
+    with pytest.raises(verify.VerificationError, match="expected 0.5"):
+        verify.measured(0.7, claim="verify.measure-demo", statement="slope", expected=0.5, within=0.05)
+    with pytest.raises(verify.VerificationError, match="not finite"):
+        verify.measured(float("nan"), claim="verify.measure-demo", statement="slope")
+
+
+# -------------------------------------------------- the audit's holes, one false "proof" per class, each refused
+
+A_, B_ = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("B", 3, 3)
+
+
+def test_free_hint_callables_are_refused():
+    with pytest.raises(TypeError, match="hint= is refused"):
+        verify.Derivation(x**2).step(2 * x, "anything", hint=lambda e: 0)
+    with pytest.raises(ValueError, match="rewrite must be one of"):
+        verify.Derivation(x**2).step(2 * x, "anything", rewrite="zero")
+
+
+def test_force_is_refused_with_the_reason():
+    with pytest.raises(TypeError, match="force=True rewrites ignore the assumptions"):
+        verify.Derivation(sp.log(p_ * q_)).step(sp.log(p_) + sp.log(q_), "split", force=True)
+
+
+def test_log_of_a_product_splits_only_for_positive_factors():
+    with pytest.raises(ProofError, match=r"needs x\*y > 0 \(the argument of a logarithm\)"):
+        derive(sp.log(x * y), (sp.log(x) + sp.log(y), "split the log", "expand_log"))
+    d = derive(sp.log(p_ * q_), (sp.log(p_) + sp.log(q_), "split the log", "expand_log"))
+    assert "[expand log]" in d._repr_latex_() and "p, q > 0" in d.domain_latex()
+
+
+def test_sqrt_of_a_square_is_the_symbol_only_when_it_is_positive_and_the_page_says_so():
+    with pytest.raises(ProofError, match="could not prove"):
+        derive(sp.sqrt(x**2), (x, "root of a square"))
+    d = derive(sp.sqrt(p_**2), (p_, "root of a square"))
+    assert "p > 0" in d._repr_latex_()
+
+
+def test_a_left_hand_side_is_proved_or_shown_as_a_definition():
+    with pytest.raises(ProofError, match="left-hand side"):
+        derive(2 * x, lhs=sp.Derivative(x**3, x))  # "d/dx x^3 = 2x"
+    d = derive(3 * x**2, lhs=sp.Derivative(x**3, x))
+    assert d.lhs_kind == "proved" and r"\checkmark" in d._repr_latex_().split(r"\\")[0]
+    named = derive(2 * x, lhs="g(x)")
+    assert named.lhs_kind == "definition" and r"\mathrel{:=}" in named._repr_latex_()
+
+
+def test_a_removable_singularity_needs_the_point_excluded():
+    with pytest.raises(ProofError, match=r"needs x - 1 ≠ 0 \(a denominator\)"):
+        derive((x**2 - 1) / (x - 1), (x + 1, "cancel"))
+    d = derive((x**2 - 1) / (x - 1), (x + 1, "cancel"), domain=[sp.Ne(x, 1)])
+    assert r"x \neq 1" in d.domain_latex()
+
+
+@pytest.mark.parametrize("value", [sp.Integer(0), sp.Rational(1, 2), sp.Integer(1)])
+def test_relu_derivative_at_the_kink_is_refused_whatever_value_is_claimed(value):
+    at_kink = sp.Subs(sp.Derivative(sp.Max(0, x), x), x, 0)
+    with pytest.raises(ProofError, match="kink"):
+        derive(at_kink, (value, "relu'(0)"))
+
+
+def test_relu_derivative_off_the_kink_is_proved():
+    derive(sp.Derivative(sp.Max(0, p_), p_), (sp.Integer(1), "relu' = 1 for x > 0"))
+
+
+def test_inverse_of_a_product_needs_invertible_factors():
+    with pytest.raises(ProofError, match="invertible"):
+        derive((A_ * B_).inverse(), (B_.inverse() * A_.inverse(), "reverse the order"))
+    d = derive((A_ * B_).inverse(), (B_.inverse() * A_.inverse(), "reverse the order"),
+               domain=[sp.Q.invertible(A_), sp.Q.invertible(B_)])
+    assert r"A\ \text{invertible}" in d.domain_latex()
+
+
+def test_the_independent_recheck_catches_a_wrong_rewrite(monkeypatch):
+    monkeypatch.setitem(verify.REWRITES, "expand", lambda e: sp.Integer(0))  # a broken rewrite "proves" anything
+    with pytest.raises(ProofError, match="independent 50-digit re-check"):
+        derive(x**2, (2 * x, "a false step", "expand"))
+
+
+def test_the_recheck_samples_the_domain_and_reports_where_lines_are_undefined():
+    # sqrt(x) is defined for x >= 0 only: a real-symbol derivation with sqrt is refused before any proof
+    with pytest.raises(ProofError, match="non-integer power"):
+        derive(sp.sqrt(4 * x), (2 * sp.sqrt(x), "take out the 4"))
+    derive(sp.sqrt(4 * p_), (2 * sp.sqrt(p_), "take out the 4"))
+
+
+def test_instance_proofs_are_labelled():
+    d = derive(sp.Matrix([x, y]).dot(sp.Matrix([y, x])), (2 * x * y, "k = 2"), instance="k = 2")
+    assert d.kind == "instance" and "for the instance k = 2" in d._repr_latex_()
+    with pytest.raises(ValueError, match="instance"):
+        derive(x, instance="")
+
+
+def test_agree_is_pointwise_a_wrong_small_entry_beside_a_large_one_fails():
+    formula = sp.Matrix([1e6 * sp.exp(x), sp.exp(x) / 1000])
+    with pytest.raises(AgreementError):
+        agree(formula, lambda a: np.array([1e6 * np.exp(a), 1.01 * np.exp(a) / 1000]).reshape(2, 1), [x])
+
+
+def test_agree_refuses_infinity():
+    with pytest.raises(AgreementError):
+        agree(x, lambda a: np.inf, [x])
+
+
+def test_gradcheck_refuses_an_all_nan_vjp_on_large_inputs(rng):
+    big = rng.standard_normal((20, 20))
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda m: np.sum(m**3), lambda u, m: np.full_like(m, np.nan), [big])
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda m: m**3, lambda u, m: np.full_like(m, np.nan), [big[:3, :3]])
+
+
+def test_gradcheck_refuses_a_step_that_leaves_the_domain():
+    x0 = np.array([1e-7, 1.0])
+    with pytest.raises(GradcheckError, match="leaves the function's declared domain"):
+        gradcheck(np.log, lambda u, v: u / v, [x0], domain=[(0.0, np.inf)])
+    with pytest.raises(GradcheckError, match="not finite at x"):
+        gradcheck(np.log, lambda u, v: u / v, [x0])
+    gradcheck(np.log, lambda u, v: u / v, [np.array([0.5, 1.0])], domain=[(0.0, np.inf)])
+
+
+def test_gradcheck_is_pointwise_on_the_jacobian(rng):
+    scale = np.array([1e4, 1e-2])
+    wrong = np.array([1.0, 1.05])  # the small output's gradient is 5% off
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda v: scale * v**2, lambda u, v: u * scale * 2 * v * wrong, [np.array([0.7, 0.9])])

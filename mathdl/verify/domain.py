@@ -218,8 +218,11 @@ class Domain:
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", r"\backslash ").replace("{", r"\{").replace("}", r"\}")
-            .replace("_", r"\_").replace("%", r"\%").replace("&", r"\&").replace("#", r"\#"))
+    """Plain text for ``\\text{...}``: MathJax shows text-mode characters literally, so no TeX escapes (which
+    would print as backslashes); only characters that would end the group, split a column or start a comment
+    are replaced."""
+    return (text.replace("\\", "∖").replace("{", "(").replace("}", ")").replace("&", "and")
+            .replace("%", " per cent").replace("#", "no. "))
 
 
 def _assumption_text(s: Any) -> str:
@@ -277,7 +280,8 @@ def _collect(e: Any, out: list) -> None:
         _nonsmooth_under_derivative(e.expr, inner)
         mapping = dict(zip(e.variables, e.point))
         for kind, x, why in inner:
-            out.append((kind, x.xreplace(mapping) if isinstance(x, sp.Basic) else x, why + " (at the point substituted)"))
+            at = x.xreplace(mapping) if isinstance(x, sp.Basic) else x
+            out.append((kind, at, why + " (at the point substituted)"))
         for p in e.point:
             _collect(p, out)
         return

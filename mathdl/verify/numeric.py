@@ -101,7 +101,7 @@ def agree(symbolic: Any, numeric: Callable[..., Any], inputs: Sequence[Any], *,
     >>> import numpy as np, sympy as sp
     >>> x = sp.Symbol("x")
     >>> agree(sp.sin(x)**2 + sp.cos(x)**2, lambda v: np.ones_like(v), [x])
-    agree: 20 points, max relative error < 1e-10: True
+    agree: 20 points, max pointwise relative error < 1e-10: True
     """
     if isinstance(symbolic, Derivation):
         symbolic = symbolic.result
@@ -236,7 +236,7 @@ def gradcheck(f: Callable[..., Any], vjp: Callable[..., Any], inputs: Any, *, wr
     >>> import numpy as np
     >>> x = np.array([0.3, -1.2])
     >>> gradcheck(np.sin, lambda u, x: u * np.cos(x), [x])
-    gradcheck: 5 directions + full Jacobian, max relative error < 1e-06: True
+    gradcheck: 5 directions + full Jacobian, max pointwise relative error < 1e-06: True
     >>> gradcheck(np.sin, lambda u, x: u * np.sin(x), [x], check=False).passed
     False
     """
