@@ -255,3 +255,17 @@ def record(*claim_prefixes: str) -> ChapterRecord:
     if not claim_prefixes:
         raise ValueError("record: name the claim prefixes of the chapter, e.g. record('linalg.', 'spectral.').")
     return ChapterRecord(claim_prefixes)
+
+
+class LedgerMimeRender:
+    """myst-nb plugin (entry point ``myst_nb.mime_renderers``): the stored record renders as nothing in the book.
+
+    The record is data for the claim-ledger page, not something to show twice; the cell's text summary is what a
+    reader sees. Without this, myst-nb warns about an unknown MIME type (an error under ``-W``).
+    """
+
+    mime_priority_overrides = [("*", LEDGER_MIME, None)]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        return [] if data.mime_type == LEDGER_MIME else None

@@ -411,7 +411,7 @@ class Derivation:
             lines = [f"{self.lhs} &= {_latex(self.start)} && \\checkmark"]
         for (expr, why, how), rewrite in zip(self.steps, self.rewrites):
             label = r"\checkmark" if how == "proved" else r"\approx\ \text{numerically}"
-            used = f" [{rewrite}]" if rewrite else ""
+            used = f" [{rewrite.replace('_', ' ')}]" if rewrite else ""
             lines.append(f"&= {_latex(expr)} && \\text{{{_escape(why + used)}}}\\ {label}")
         return lines
 
@@ -420,11 +420,37 @@ class Derivation:
         return (f"$$\\begin{{aligned}} {body} \\end{{aligned}}$$"
                 f"\n\n$\\text{{for }} {self.domain_latex()}$ — {self.kind_text()}")
 
+    def _rows(self) -> list[tuple[str, str, str, str]]:
+        """(LaTeX of the line, justification text, mark, mark's meaning) per displayed line."""
+        rows = []
+        if self.lhs is None:
+            rows.append((_latex(self.start), "", "", ""))
+        elif self.lhs_kind == "definition":
+            rows.append((f"{self.lhs} \\mathrel{{:=}} {_latex(self.start)}", "definition", "≔",
+                         "a definition: nothing to prove"))
+        else:
+            rows.append((f"{self.lhs} = {_latex(self.start)}", "", "✓", "proved by SymPy"))
+        for (expr, why, how), rewrite in zip(self.steps, self.rewrites):
+            text = why + (f" [{rewrite.replace('_', ' ')}]" if rewrite else "")
+            if how == "proved":
+                rows.append((f"= {_latex(expr)}", text, "✓", "proved by SymPy on the domain below"))
+            else:
+                rows.append((f"= {_latex(expr)}", text, "≈", "checked numerically only, not proved"))
+        return rows
+
     def _repr_html_(self) -> str:
-        body = r" \\ ".join(self._lines())
-        return (f'<div class="mathdl-derivation mathdl-{self.kind}" id="{self.anchor}">'
-                f'<div class="mathdl-steps">\\[\\begin{{aligned}} {html.escape(body, quote=False)} '
-                f'\\end{{aligned}}\\]</div>'
+        """A derivation a reader can follow at any width: one step per row, the expression in its own scrollable
+        box, the justification beside it (under it on a narrow screen), the mark always visible."""
+        rows = []
+        for latex, why, mark, meaning in self._rows():
+            said = html.escape(meaning)
+            mark_html = (f'<span class="mathdl-mark" title="{said}" aria-label="{said}">{mark}</span>' if mark
+                         else '<span class="mathdl-mark"></span>')
+            rows.append(f'<div class="mathdl-step"><div class="mathdl-expr">\\(\\displaystyle '
+                        f'{html.escape(latex, quote=False)}\\)</div>'
+                        f'<div class="mathdl-why">{html.escape(why)}</div>{mark_html}</div>')
+        return (f'{_STYLE}<div class="mathdl-derivation mathdl-{self.kind} tex2jax_process mathjax_process" '
+                f'id="{self.anchor}"><div class="mathdl-rows">{"".join(rows)}</div>'
                 f'<p class="mathdl-domain">for \\({html.escape(self.domain_latex(), quote=False)}\\) — '
                 f'{html.escape(self.kind_text())}</p></div>')
 
@@ -436,6 +462,24 @@ class Derivation:
         tail = f", {numeric} checked numerically only" if numeric else ""
         inst = f" for the instance {self.instance}" if self.instance else ""
         return f"<derivation{name}: {n} steps, {proved} proved by SymPy{inst}{tail}>"
+
+
+#: The derivation display's layout, carried by every derivation so it reads the same in Jupyter and in the book.
+_STYLE = (
+    "<style>"
+    ".mathdl-derivation{margin:0.6em 0;max-width:100%}"
+    ".mathdl-step{display:grid;grid-template-columns:minmax(0,1fr) 13em 1.6em;grid-template-areas:'expr why mark';"
+    "column-gap:0.8em;align-items:center;margin:0.1em 0}"
+    ".mathdl-expr{grid-area:expr;overflow-x:auto;overflow-y:hidden;min-width:0;padding:0.1em 0}"
+    ".mathdl-why{grid-area:why;font-size:0.9em;opacity:0.85}"
+    ".mathdl-mark{grid-area:mark;font-weight:bold;text-align:center}"
+    ".mathdl-proved .mathdl-mark,.mathdl-instance .mathdl-mark{color:#2e7d32}"
+    ".mathdl-numeric .mathdl-mark{color:#b26a00}"
+    ".mathdl-domain{font-size:0.88em;margin:0.3em 0 0 0;opacity:0.9}"
+    "@media (max-width:720px){.mathdl-step{grid-template-columns:minmax(0,1fr) 1.6em;"
+    "grid-template-areas:'expr mark' 'why why'}.mathdl-why{padding-left:1.5em}}"
+    "</style>"
+)
 
 
 def derive(start: Any, *steps: tuple[Any, ...], title: str | None = None, claim: str | None = None,
@@ -479,10 +523,10 @@ def derive(start: Any, *steps: tuple[Any, ...], title: str | None = None, claim:
     >>> x = sp.Symbol("x", real=True)
     >>> derive((x + 1)**2, (x**2 + 2*x + 1, "expand the square"))
     <derivation: 1 steps, 1 proved by SymPy>
-    >>> derive((x**2 - 1) / (x - 1), (x + 1, "cancel x - 1"))
+    >>> derive((x**2 - 1) / (x - 1), (x + 1, "cancel x - 1"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mathdl.verify.ProofError: derive: the first line needs x - 1 ≠ 0 (a denominator), which the domain does not imply. Add the condition to the domain (domain=[..., sympy.Ne(x - 1, 0)]) or give the symbols assumptions that imply it -- and say so in the text.
+    mathdl.verify.ProofError: derive: the first line needs x - 1 ≠ 0 (a denominator), which the domain does not ...
     >>> derive((x**2 - 1) / (x - 1), (x + 1, "cancel x - 1"), domain=[sp.Ne(x, 1)])
     <derivation: 1 steps, 1 proved by SymPy>
     """
