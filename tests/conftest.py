@@ -22,7 +22,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
-HTML = BUILD / "html"
+# The test copy of the book: built from the notebooks' stored outputs (which strict nbval re-executes and compares
+# in the same run), away from _build/html so a book being served is never deleted under its reader.
+TEST_BUILD = BUILD / "test"
+HTML = TEST_BUILD / "_build" / "html"
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
@@ -49,21 +52,37 @@ def strict_floats():
             yield
 
 
+def test_config() -> Path:
+    """_config.yml with notebook execution off: the pages show the stored outputs strict nbval verifies."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config.setdefault("execute", {})["execute_notebooks"] = "off"
+    local = config.get("sphinx", {}).get("local_extensions", {})  # resolved against the config file's folder
+    for name, folder in local.items():
+        local[name] = str(ROOT / folder)
+    TEST_BUILD.mkdir(parents=True, exist_ok=True)
+    path = TEST_BUILD / "_config.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
 @pytest.fixture(scope="session")
 def book_html() -> Path:
-    """Build the book with warnings as errors and return ``_build/html``.
+    """Build the book with warnings as errors into ``_build/test/_build/html`` and return that path.
 
-    The build log is kept in ``_build/build.log``; a failed build fails every test that needs the book, with
-    the log's tail in the message.
+    The notebooks are not executed again: the build shows their stored outputs, which strict nbval re-executes
+    and compares in the same test run. The build log is kept in ``_build/test/build.log``; a failed build fails
+    every test that needs the book, with the log's tail in the message.
     """
-    BUILD.mkdir(exist_ok=True)
     if HTML.exists():
         shutil.rmtree(HTML)  # a clean HTML tree: stale pages must not satisfy the scans
     jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    cmd = [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--config", str(test_config()),
+           "--path-output", str(TEST_BUILD)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
     log = proc.stdout + proc.stderr
-    (BUILD / "build.log").write_text(log)
+    (TEST_BUILD / "build.log").write_text(log)
     if proc.returncode != 0:
         pytest.fail(f"jupyter-book build failed (exit {proc.returncode}); last lines:\n{log[-4000:]}")
     return HTML
@@ -153,4 +172,11 @@ def pytest_collection_modifyitems(config, items):
         return 0
 
     items.sort(key=rank)
+    # pytest-xdist (--dist loadgroup): a notebook's cells run in order on one worker; the book build and every
+    # test that reads it share one worker, so the book is built once.
+    for item in items:
+        if str(item.fspath).endswith(".ipynb"):
+            item.add_marker(pytest.mark.xdist_group(name=f"notebook-{Path(str(item.fspath)).stem}"))
+        elif item.get_closest_marker("book") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group(name="book"))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
