@@ -74,9 +74,118 @@ def test_math_is_typeset_offline(browser, book_url, page):
     assert not outside, f"{page} requested resources outside the book: {outside}"
 
 
-def test_derivations_render_as_aligned_blocks(browser, book_url):
+def test_derivations_render_step_by_step_with_their_marks_and_domains(browser, book_url):
     browser.get(book_url + "book/linear_algebra.html")
     _wait_for_mathjax(browser)
-    checkmarks = browser.execute_script(
-        "return document.querySelectorAll('mjx-container mjx-c.mjx-c2713').length")
-    assert checkmarks >= 10, f"expected the proved derivation steps to show check marks; found {checkmarks}"
+    marks = browser.execute_script(
+        "return [...document.querySelectorAll('.mathdl-derivation .mathdl-mark')].filter(m => m.textContent === '✓')"
+        ".length")
+    assert marks >= 10, f"expected the proved derivation steps to show check marks; found {marks}"
+    domains = browser.execute_script(
+        "return document.querySelectorAll('.mathdl-derivation .mathdl-domain mjx-container').length")
+    assert domains >= 5, "every derivation shows its domain, typeset"
+    anchors = browser.execute_script("return [...document.querySelectorAll('.mathdl-derivation')].map(d => d.id)")
+    assert all(a.startswith("derivation-") for a in anchors) and len(set(anchors)) == len(anchors)
+
+
+# ---------------------------------------------------------------------------------------------- layout and reading
+
+ALL_PAGES = [*PAGES_WITH_MATH, "book/ledger.html", "book/references.html", "book/contributing.html"]
+WIDTHS = (1280, 390)
+
+# Every math element (and derivation row) must fit its container, or sit in a scrollable box whose whole scroll
+# width the reader can reach; nothing may be cut off by an ancestor with overflow hidden/clip.
+CLIPPING_JS = r"""
+const out = [];
+const scrollable = (el) => { const s = getComputedStyle(el).overflowX; return s === "auto" || s === "scroll"; };
+const clips = (el) => { const s = getComputedStyle(el).overflowX; return s === "hidden" || s === "clip"; };
+const main = document.querySelector("main") || document.body;
+for (const el of document.querySelectorAll("mjx-container, .mathdl-expr")) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0) continue;
+  let a = el.parentElement, handled = false;
+  while (a && a !== document.body) {
+    const ar = a.getBoundingClientRect();
+    if (scrollable(a) && a.scrollWidth > a.clientWidth + 1) {
+      a.scrollLeft = a.scrollWidth;                       // can the reader reach the far end?
+      if (a.scrollLeft + a.clientWidth < a.scrollWidth - 1) out.push("unreachable scroll: " + el.textContent.slice(0, 60));
+      a.scrollLeft = 0; handled = true; break;
+    }
+    if (clips(a) && (r.right > ar.right + 1 || r.left < ar.left - 1)) {
+      out.push("clipped by overflow hidden: " + el.textContent.slice(0, 60)); handled = true; break;
+    }
+    if (a === main) break;
+    a = a.parentElement;
+  }
+  if (!handled) {
+    const mr = main.getBoundingClientRect();
+    if (r.right > mr.right + 1) out.push(`wider than the text column by ${Math.round(r.right - mr.right)} px: ` +
+                                         el.textContent.slice(0, 60));
+  }
+}
+return out;
+"""  # noqa: E501 (JavaScript)
+
+MARKS_JS = r"""
+const out = [];
+for (const m of document.querySelectorAll(".mathdl-mark")) {
+  if (!m.textContent.trim()) continue;
+  const r = m.getBoundingClientRect();
+  if (r.left < 0 || r.right > window.innerWidth) out.push(m.textContent + " at x=" + Math.round(r.left));
+}
+return [document.querySelectorAll(".mathdl-mark").length, out];
+"""
+
+LITERAL_TEX_JS = r"""
+const skip = new Set(["SCRIPT", "STYLE", "PRE", "CODE", "TEXTAREA"]);
+const out = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  let el = walker.currentNode.parentElement, skipped = false;
+  while (el) { if (skip.has(el.tagName) || el.classList.contains("highlight")) { skipped = true; break; } el = el.parentElement; }
+  if (skipped) continue;
+  const t = walker.currentNode.textContent;
+  if (t.includes("\\_") || t.includes("\\text")) out.push(t.slice(0, 80));
+}
+// a backslash typeset inside math (MathJax CHTML draws U+005C as mjx-c.mjx-c5C) is a TeX escape shown literally
+const slashes = document.querySelectorAll("mjx-c.mjx-c5C").length;
+if (slashes) out.push(`${slashes} literal backslash(es) inside typeset math`);
+return out;
+"""  # noqa: E501 (JavaScript)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_no_math_is_clipped_and_every_mark_is_visible(browser, book_url, page, width):
+    browser.set_window_size(width, 1000)
+    try:
+        browser.get(book_url + page)
+        if page in PAGES_WITH_MATH:
+            _wait_for_mathjax(browser)
+        clipped = browser.execute_script(CLIPPING_JS)
+        assert not clipped, f"{page} at {width} px: {len(clipped)} math elements cut off: {clipped[:5]}"
+        literal = browser.execute_script(LITERAL_TEX_JS)
+        assert not literal, f"{page} at {width} px: literal TeX in the rendered text: {literal[:5]}"
+        count, outside = browser.execute_script(MARKS_JS)
+        if width >= 1024:
+            assert not outside, f"{page} at {width} px: derivation marks outside the window: {outside[:5]}"
+        shots = BUILD / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(shots / f"{Path(page).stem}-{width}.png"))
+    finally:
+        browser.set_window_size(1280, 1600)
+
+
+def test_the_layout_checks_can_fail(browser, book_url):
+    """The scripts above see a clipped equation, a literal backslash and a mark pushed off screen."""
+    browser.get(book_url + "book/intro.html")
+    browser.execute_script(r"""
+      const box = document.createElement("div");
+      box.style.overflow = "hidden"; box.style.width = "100px";
+      box.innerHTML = '<mjx-container style="display:inline-block;width:900px">x</mjx-container>' +
+                      '<p>a\\_b</p><span class="mathdl-mark" style="position:absolute;left:5000px">✓</span>';
+      (document.querySelector("main") || document.body).prepend(box);
+    """)
+    assert browser.execute_script(CLIPPING_JS)
+    assert browser.execute_script(LITERAL_TEX_JS)
+    assert browser.execute_script(MARKS_JS)[1]
