@@ -124,10 +124,10 @@ class Domain:
             return False
         ex = sp.expand(e)
         for s in self.positives:
-            if sp.expand(ex - s).is_nonnegative:
+            if any(sp.expand(ex - c * s).is_nonnegative for c in _multipliers(ex, s)):
                 return True
         for s in self.nonnegatives:
-            if sp.expand(ex - s).is_positive:
+            if any(sp.expand(ex - c * s).is_positive for c in _multipliers(ex, s)):
                 return True
         if isinstance(e, sp.Mul):
             return all(self._positive(f, depth + 1) for f in e.args)
@@ -215,6 +215,19 @@ class Domain:
                 except TypeError:
                     return False
         return True
+
+
+def _multipliers(e: sp.Expr, s: sp.Expr) -> list[sp.Expr]:
+    """Positive numbers c to try in ``e = c s + rest``: 1, and the ratio of e's to s's coefficient of each symbol
+    (so 3 - 2ε > 0 follows from 1 - ε > 0 with c = 2 and rest = 1)."""
+    out = [sp.Integer(1)]
+    for v in s.free_symbols:
+        a, b = e.coeff(v), s.coeff(v)
+        if b != 0 and a != 0:
+            c = sp.simplify(a / b)
+            if c.is_number and c.is_positive and c not in out:
+                out.append(c)
+    return out
 
 
 def _escape(text: str) -> str:

@@ -192,7 +192,7 @@ def measured(value: float, *, claim: str, statement: str, expected: float | None
     if expected is not None:
         if within is None or not within > 0:
             raise ValueError(f"measured: give a positive within= with expected=; got {within!r}.")
-        passed = abs(value - expected) <= within
+        passed = bool(abs(float(value) - float(expected)) <= float(within))
         detail += f" (expected {expected:.3g} ± {within:.2g}): {passed}"
     report = _record(Report("measured", claim, passed, detail, None, "measured"))
     if not passed:
