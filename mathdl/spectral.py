@@ -199,7 +199,8 @@ def power_iteration(W: np.ndarray, iters: int = 1000, tol: float = 1e-12, seed: 
     -----
     :math:`v_{t+1} = W^\top W v_t / \lVert W^\top W v_t\rVert`, :math:`\sigma_t = \lVert W v_t\rVert`. Writing
     :math:`v_0` in the right singular basis, the component along :math:`v^{(i)}` is multiplied by
-    :math:`\sigma_i^2` each step, so the error shrinks like :math:`(\sigma_2/\sigma_1)^{2t}`.
+    :math:`\sigma_i^2` each step, so the direction error shrinks like :math:`(\sigma_2/\sigma_1)^{2t}` and the
+    error of :math:`\sigma_t`, quadratic in it, like :math:`(\sigma_2/\sigma_1)^{4t}`.
 
     References
     ----------

@@ -138,8 +138,10 @@ def test_frobenius_gradient_proved_for_any_shape_and_checked():
     """claim linalg.frobenius-gradient (eq. la-frobenius-gradient)"""
     n, d, k = sp.symbols("n d k", positive=True, integer=True)
     X, W, Y = sp.MatrixSymbol("X", n, d), sp.MatrixSymbol("W", d, k), sp.MatrixSymbol("Y", n, k)
-    derive(sp.Derivative(sp.Trace((X * W - Y).T * (X * W - Y)), W), (2 * X.T * (X * W - Y), "trace trick"),
-           claim="linalg.frobenius-gradient")
+    H = sp.MatrixSymbol("H", d, k)
+    R = X * W - Y
+    derive((X * (W + H) - Y).T * (X * (W + H) - Y) - R.T * R, (H.T * X.T * R + (H.T * X.T * R).T + H.T * X.T * X * H,
+                                                                "expand"))
     Xe, We, Ye = sym_matrix("x", 3, 2), sym_matrix("w", 2, 2), sym_matrix("y", 3, 2)
     loss = sum(e**2 for e in Xe * We - Ye)
     grad = sp.Matrix(2, 2, lambda i, j: sp.diff(loss, We[i, j]))
@@ -166,8 +168,15 @@ def test_quadratic_trace_gradient(rng):
     d = sp.Symbol("d", positive=True, integer=True)
     k = sp.Symbol("k", positive=True, integer=True)
     W, A = sp.MatrixSymbol("W", d, k), sp.MatrixSymbol("A", d, d)
-    derive(sp.Derivative(sp.Trace(W.T * A * W), W), ((A + A.T) * W, "product rule"),
-           claim="linalg.quadratic-trace-gradient")
+    H = sp.MatrixSymbol("H", d, k)
+    derive((W + H).T * A * (W + H) - W.T * A * W, (H.T * A * W + (H.T * A.T * W).T + H.T * A * H, "expand"))
+    We, Ae = sym_matrix("w", 3, 2), sym_matrix("a", 3, 3)
+    Le = (We.T * Ae * We).trace()
+    derive(sp.Matrix(3, 2, lambda i, j: sp.diff(Le, We[i, j])), ((Ae + Ae.T) * We, "collect"),
+           claim="linalg.quadratic-trace-gradient", instance="W 3 x 2, A 3 x 3")
+    agree((Ae + Ae.T) * We, lambda W, A: linalg.quadratic_trace_grad(W, A), [We, Ae],
+          claim="linalg.quadratic-trace-gradient")
+    agree(Le, lambda W, A: linalg.quadratic_trace(W, A), [We, Ae], claim="linalg.quadratic-trace-gradient")
     Wn, An = rng.standard_normal((3, 2)), rng.standard_normal((3, 3))
     gradcheck(lambda W: linalg.quadratic_trace(W, An), lambda u, W: u * linalg.quadratic_trace_grad(W, An), [Wn],
               claim="linalg.quadratic-trace-gradient")
@@ -187,11 +196,11 @@ def test_wrong_gradient_is_caught(rng):
 
 def test_jl_min_dim_formula():
     """claim linalg.johnson-lindenstrauss: the Dasgupta-Gupta dimension, and the per-pair failure bound it implies."""
-    n, eps = sp.symbols("n epsilon", positive=True)
-    k = 4 * sp.log(n) / (eps**2 / 2 - eps**3 / 3)
+    n, eps, kk = sp.symbols("n epsilon k", positive=True)
+    k = 4 * sp.log(n) / (eps**2 * (3 - 2 * eps) / 6)  # = 4 ln n / (eps^2/2 - eps^3/3)
     # failure probability per pair 2 exp(-(eps^2/2 - eps^3/3) k / 2) equals 2 / n^2 at that k
-    derive(2 * sp.exp(-(eps**2 / 2 - eps**3 / 3) * k / 2), (2 / n**2, "substitute k"),
-           claim="linalg.johnson-lindenstrauss")
+    derive(sp.Subs(2 * sp.exp(-(eps**2 / 2 - eps**3 / 3) * kk / 2), kk, k), (2 / n**2, "substitute k"),
+           domain=[("0 < eps < 1", [eps < 1, 2 * eps < 3])], claim="linalg.johnson-lindenstrauss")
     for n_, e_ in [(10, 0.1), (100, 0.5), (1000, 0.25)]:
         assert linalg.jl_min_dim(n_, e_) == int(np.ceil(float(k.subs({n: n_, eps: e_}))))
     with pytest.raises(ValueError, match="eps must be in"):
@@ -257,3 +266,44 @@ def test_draw_svd_draws(rng):
     ax = linalg_figures.draw_svd(linalg_figures.svd_view(1.5, 0.5, 0.8, 1.0))
     assert len(ax.lines) >= 2 and "sigma_1" in ax.get_title()
     plt.close("all")
+
+
+# ------------------------------------------------- deterministic cores of the statistical tests (issue 8)
+
+def test_random_projection_is_x_times_the_seeded_gaussian_matrix(rng):
+    """claim linalg.johnson-lindenstrauss: the deterministic core, exactly: X R with R = N(0,1)/sqrt(k) from seed."""
+    X = rng.standard_normal((4, 6))
+    R = np.random.default_rng(11).standard_normal((6, 3)) / np.sqrt(3)
+    np.testing.assert_array_equal(linalg.random_projection(X, 3, seed=11), X @ R)
+    # an identity that holds for every draw: the projection is linear in X
+    np.testing.assert_allclose(linalg.random_projection(2.0 * X, 3, seed=11),
+                               2.0 * linalg.random_projection(X, 3, seed=11), rtol=EXACT_RTOL)
+
+
+def test_max_distortion_exact_values():
+    """claim linalg.johnson-lindenstrauss: max_distortion on hand-computed pairs."""
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0]])  # squared distances 1, 4, 5
+    Y = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0]])  # squared distances 4, 4, 8
+    # ratios 4/1, 4/4, 8/5: worst |ratio - 1| = 3
+    assert linalg.max_distortion(X, Y) == pytest.approx(3.0, rel=EXACT_RTOL)
+    assert linalg.max_distortion(X, 0.5 * X) == pytest.approx(0.75, rel=EXACT_RTOL)
+    assert linalg.max_distortion(X, X) == 0.0
+
+
+def test_jl_union_bound_algebra():
+    """claim linalg.johnson-lindenstrauss: n(n-1)/2 pairs times 2/n^2 leaves failure probability 1 - 1/n."""
+    n = sp.Symbol("n", positive=True)
+    derive(n * (n - 1) / 2 * (2 / n**2), (1 - 1 / n, "expand"), claim="linalg.johnson-lindenstrauss")
+    # and jl_min_dim makes the per-pair bound at most 2/n^2 (equal up to the ceiling)
+    for n_, e_ in [(10, 0.1), (50, 0.3)]:
+        k = linalg.jl_min_dim(n_, e_)
+        bound = 2 * np.exp(-k * (e_**2 / 2 - e_**3 / 3) / 2)
+        assert bound <= 2 / n_**2 * (1 + EXACT_RTOL)
+        assert 2 * np.exp(-(k - 1) * (e_**2 / 2 - e_**3 / 3) / 2) > 2 / n_**2
+
+
+def test_layer_selector_identity(rng):
+    """claim linalg.layer-shapes: e^T (X W + 1 b^T) = (e^T X) W + (e^T 1) b^T, numerically through dense."""
+    X, W = rng.standard_normal((4, 3)), rng.standard_normal((3, 2))
+    b, e = rng.standard_normal(2), rng.standard_normal(4)
+    np.testing.assert_allclose(e @ linalg.dense(X, W, b), (e @ X) @ W + e.sum() * b, rtol=EXACT_RTOL)

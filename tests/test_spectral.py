@@ -145,3 +145,58 @@ def test_power_iteration_edge_cases():
         spectral.power_iteration(np.eye(2), iters=0)
     with pytest.raises(ValueError, match="tol must be a positive number"):
         spectral.power_iteration(np.eye(2), tol=-1.0)
+
+
+def test_unit_circle_image_circle_and_image():
+    """The circle is the unit circle, traversed once, and the image is exactly circle @ A."""
+    A = np.array([[2.0, 1.0], [0.5, -1.0]])
+    circle, image = spectral.unit_circle_image(A, points=9)
+    t = np.linspace(0.0, 2.0 * np.pi, 9)
+    np.testing.assert_allclose(circle, np.column_stack([np.cos(t), np.sin(t)]), atol=1e-15)
+    np.testing.assert_allclose(np.linalg.norm(circle, axis=1), 1.0, rtol=EXACT_RTOL)
+    np.testing.assert_allclose(image, circle @ A, rtol=EXACT_RTOL, atol=1e-15)
+    np.testing.assert_allclose(circle[2], [0.0, 1.0], atol=1e-15)  # t = pi/2
+    with pytest.raises(ValueError, match=r"A must have shape \(2, 2\)"):
+        spectral.unit_circle_image(np.eye(3))
+
+
+def test_singular_values_2x2_exact_values():
+    """claim linalg.singular-values-2x2: diag(3, -2) and a rotation-scaled matrix, exactly."""
+    np.testing.assert_allclose(spectral.singular_values_2x2(np.diag([3.0, -2.0])), [3.0, 2.0], rtol=EXACT_RTOL)
+    np.testing.assert_allclose(spectral.singular_values_2x2(np.array([[0.0, 2.0], [-2.0, 0.0]])), [2.0, 2.0],
+                               rtol=EXACT_RTOL)
+    with pytest.raises(ValueError, match=r"shape \(2, 2\)"):
+        spectral.singular_values_2x2(np.eye(3))
+
+
+def test_singular_values_discriminant_is_a_sum_of_squares():
+    """claim linalg.singular-values-2x2: s^2 - 4 det^2 = (p^2 + r^2 - q^2 - u^2)^2 + 4 (pq + ru)^2."""
+    p, q, r, u = sp.symbols("p q r u", real=True)
+    M = sp.Matrix([[p, q], [r, u]])
+    derive((M.T * M).trace() ** 2 - 4 * M.det() ** 2,
+           ((p**2 + r**2 - q**2 - u**2) ** 2 + 4 * (p * q + r * u) ** 2, "expand"),
+           claim="linalg.singular-values-2x2")
+
+
+def test_lipschitz_ratio_exact_for_diagonal():
+    """claim linalg.spectral-lipschitz: ratio = sqrt(sum c_i^2 s_i^2 / sum c_i^2) for W = diag(s)."""
+    W = np.diag([3.0, 1.0])
+    assert spectral.lipschitz_ratio(W, np.array([1.0, 1.0]), np.zeros(2)) == pytest.approx(np.sqrt(5.0),
+                                                                                           rel=EXACT_RTOL)
+    assert spectral.spectral_norm(W) == pytest.approx(3.0, rel=EXACT_RTOL)
+
+
+def test_power_iteration_two_singular_values_closed_form():
+    """claim linalg.power-iteration: for W = diag(s1, s2) the estimate after t steps is the closed form
+    sigma_t^2 = (c1^2 s1^(4t+2) + c2^2 s2^(4t+2)) / (c1^2 s1^(4t) + c2^2 s2^(4t)), c = the seeded start."""
+    s1, s2 = 2.0, 1.5
+    W = np.diag([s1, s2])
+    c = np.random.default_rng(0).standard_normal(2)
+    c = c / np.linalg.norm(c)
+    for t in (1, 2, 3, 5):
+        sigma, v, steps = spectral.power_iteration(W, iters=t, tol=1e-300, seed=0)
+        assert steps == t
+        num = c[0]**2 * s1**(4 * t + 2) + c[1]**2 * s2**(4 * t + 2)
+        den = c[0]**2 * s1**(4 * t) + c[1]**2 * s2**(4 * t)
+        assert sigma == pytest.approx(np.sqrt(num / den), rel=EXACT_RTOL)
+        np.testing.assert_allclose(np.abs(v), np.abs(c * np.array([s1, s2])**(2 * t)) / np.sqrt(den), rtol=1e-10)
