@@ -8,9 +8,9 @@ Two kinds of mutant, applied one at a time to the functions of a module:
 
 A mutant is *killed* when the module's test file (``tests/test_<module>.py``; for ``mathdl/figures/<x>.py``
 ``tests/test_figures_<x>.py``) fails with it. A perturbation that the tests reach but that changes no float (the
-function returns a string, an int or None there) is *not applicable*; one the tests never reach *survives*, since
-an untested formula is exactly what this check exists to find. The mutant is applied in memory (the function's
-code object is swapped), never by editing files, so it is safe to run beside other work.
+function returns a string, an int, None or only zeros there) is *not applicable*; one the tests never reach
+*survives*, since an untested formula is exactly what this check exists to find. The mutant is applied in memory
+(the function's code object is swapped), never by editing files, so it is safe to run beside other work.
 
 Usage::
 
@@ -50,13 +50,13 @@ def _perturb(value, _depth=0):
     if isinstance(value, bool) or isinstance(value, (int, str, bytes)) or value is None:
         return value
     if isinstance(value, float):
-        _Tracker.changed = True
+        _Tracker.changed |= value != 0 and np.isfinite(value)  # 0 * 1.001 is no mutant at all
         return value * FACTOR
     if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating) and value.size:
-        _Tracker.changed = True
+        _Tracker.changed |= bool(np.any((value != 0) & np.isfinite(value)))
         return value * FACTOR
     if isinstance(value, np.floating):
-        _Tracker.changed = True
+        _Tracker.changed |= bool(value != 0 and np.isfinite(value))
         return type(value)(value * FACTOR)
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return tuple(_perturb(v, _depth + 1) for v in value)
