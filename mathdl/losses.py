@@ -50,6 +50,8 @@ CLAIMS = {
 
 #: How far a target row may sum from 1 and still count as a probability distribution.
 TARGET_SUM_ATOL = 1e-8
+#: How far a row of predicted probabilities (``cross_entropy``'s ``p``) may sum from 1.
+PROBABILITY_SUM_ATOL = 1e-8
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -299,8 +301,9 @@ def cross_entropy(p: np.ndarray, y: np.ndarray) -> float:
     Raises
     ------
     ValueError
-        If some ``p`` is not in (0, 1] or a row does not sum to 1 (a zero probability would make the loss
-        infinite: use :func:`softmax_cross_entropy` on logits instead).
+        If some ``p`` is not in (0, 1] or a row does not sum to 1 within :data:`PROBABILITY_SUM_ATOL` (a zero
+        probability would make the loss infinite: use :func:`softmax_cross_entropy` on logits instead), or
+        if the targets are not valid labels or distributions.
 
     Notes
     -----
@@ -317,6 +320,13 @@ def cross_entropy(p: np.ndarray, y: np.ndarray) -> float:
     0.693147
     """
     p = _probabilities(p, "cross_entropy")
+    sums = p.sum(axis=1)
+    off = np.abs(sums - 1.0) > PROBABILITY_SUM_ATOL
+    if np.any(off):
+        i = int(np.argmax(off))
+        raise ValueError(f"cross_entropy: each row of p must sum to 1 (within {PROBABILITY_SUM_ATOL:g}); row {i} "
+                         f"sums to {sums[i]:.6g}. Normalise it (p / p.sum(axis=1, keepdims=True)), or pass the "
+                         "logits to softmax_cross_entropy instead.")
     Y = _targets(y, p.shape, "cross_entropy")
     return float(-np.sum(Y * np.log(p)) / p.shape[0])
 
@@ -336,6 +346,10 @@ def cross_entropy_grad(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     Notes
     -----
     .. math:: \frac{\partial \operatorname{CE}}{\partial p_{ij}} = -\frac{y_{ij}}{n\,p_{ij}} .
+
+    These are the partial derivatives of the formula in the ambient coordinates, so, unlike
+    :func:`cross_entropy`, this function accepts any ``p`` in (0, 1] (finite differences step off the simplex).
+    Only its inner product with directions whose rows sum to 0 is a derivative of the loss on the simplex.
 
     References
     ----------

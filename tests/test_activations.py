@@ -15,7 +15,7 @@ from hypothesis.extra import numpy as hnp
 from mpmath import mp
 
 from mathdl import activations as A
-from mathdl.verify import agree, derive, gradcheck
+from mathdl.verify import ProofError, agree, derive, gradcheck
 
 pytestmark = pytest.mark.usefixtures("strict_floats")  # no overflow, no NaN, no warning
 
@@ -76,14 +76,19 @@ def test_sigmoid_derivative_closed_form():
 
 
 def test_gelu_erf_and_erfc_forms_agree():
-    """activations.gelu-derivative: the erf form of Phi equals the erfc form, and gelu' = Phi + x phi."""
-    erf_form = x * (1 + sp.erf(x / sp.sqrt(2))) / 2
-    derive(erf_form, claim="activations.gelu-derivative").step(
-        x * sp.erfc(-x / sp.sqrt(2)) / 2, "erfc = 1 - erf", hint=lambda e: e.rewrite(sp.erf))
+    """activations.gelu-derivative: Phi in its erf form is what normal_cdf computes (via erfc), gelu = x Phi, and
+    gelu' = Phi + x phi (product rule written out) is what gelu_vjp computes."""
+    agree(PHI, A.normal_cdf, [x], domain=AGREE_DOMAIN, rtol=AGREE_TOL)
+    erfc_step = derive(x * PHI).step(x * sp.erfc(-x / sp.sqrt(2)) / 2, "erfc = 1 - erf", numeric=True)
+    assert erfc_step.kind == "numeric"  # no whitelisted rewrite turns erfc into erf: labelled, not proved
     phi = sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)
-    d = derive(sp.Derivative(erf_form, x), (PHI + x * phi, "product rule; erf' = 2 e^{-t^2} / sqrt(pi)"),
-               claim="activations.gelu-derivative")
+    d = derive(sp.Derivative(x * PHI, x), (PHI * sp.Derivative(x, x) + x * sp.Derivative(PHI, x), "product rule"),
+               (PHI + x * phi, "Phi' = phi"), claim="activations.gelu-derivative")
     agree(d, _vjp_as_function("gelu"), [x], domain=AGREE_DOMAIN, claim="activations.gelu-derivative")
+    g = np.array([0.5, -2.0, 3.0])
+    v = np.array([-1.0, 0.5, 2.0])
+    expected = g * (A.normal_cdf(v) + v * np.exp(-v**2 / 2) / np.sqrt(2 * np.pi))
+    np.testing.assert_allclose(A.gelu_vjp(g, v), expected, rtol=EXACT_TOL, atol=0)
 
 
 def test_sigmoid_derivative_max_is_quarter_at_zero():
@@ -131,12 +136,36 @@ def test_tanh_is_rescaled_sigmoid(rng):
     np.testing.assert_allclose(A.tanh(v), 2 * A.sigmoid(2 * v) - 1, atol=EXACT_TOL)
 
 
-def test_relu_derivative_piecewise():
-    """activations.relu-derivative: derivative of each piece."""
+def test_tanh_derivative_from_the_exponential_definition(rng):
+    """activations.tanh-derivative: tanh' = 1 - tanh^2 proved from tanh = (e^x - e^-x)/(e^x + e^-x) with the
+    quotient rule written out; then tanh_vjp (with a non-unit upstream gradient) against it and against the
+    stable form 4 sigma'(2x)."""
+    u, v = sp.exp(x) - sp.exp(-x), sp.exp(x) + sp.exp(-x)
+    d = derive(sp.Derivative(u / v, x), ((v * v - u * u) / v**2, "quotient rule, u' = v, v' = u"),
+               (1 - sp.tanh(x) ** 2, "u / v = tanh x"), claim="activations.tanh-derivative")
+    agree(d, _vjp_as_function("tanh"), [x], domain=AGREE_DOMAIN, rtol=AGREE_TOL, claim="activations.tanh-derivative")
+    pts = rng.uniform(-4, 4, size=50)
+    g = rng.standard_normal(50)
+    np.testing.assert_allclose(A.tanh_vjp(g, pts), g * (1 - np.tanh(pts) ** 2), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(A.tanh_vjp(g, pts), 4 * A.sigmoid_vjp(g, 2 * pts), rtol=EXACT_TOL, atol=0)
+    assert A.tanh_vjp(np.array([3.0]), np.array([0.0]))[0] == 3.0  # tanh'(0) = 1, exactly
+
+
+def test_relu_derivative_off_the_kink_and_refused_at_it():
+    """activations.relu-derivative: relu'(t) = 1 and relu'(-t) = 0 for t > 0; the derivative at the kink is
+    refused; relu_vjp passes g where x > 0, 0 where x < 0, and uses the subgradient 0 at x = 0."""
+    t = sp.Symbol("t", positive=True)
     relu = sp.Piecewise((x, x > 0), (0, True))
-    derive(sp.Derivative(relu, x), (sp.Piecewise((1, x > 0), (0, True)), "each piece"),
+    at = lambda f, point: sp.Subs(sp.Derivative(f, x), x, point)  # noqa: E731
+    derive(at(relu, t), (at(x, t), "relu = x on x > 0"), (1, "d/dx x"), claim="activations.relu-derivative")
+    derive(at(relu, -t), (at(sp.Integer(0), -t), "relu = 0 on x < 0"), (0, "d/dx 0"),
            claim="activations.relu-derivative")
+    with pytest.raises(ProofError, match="needs 0 ≠ 0"):
+        derive(at(relu, 0), (0, "convention"))
+    with pytest.raises(ProofError, match="needs 0 ≠ 0"):
+        derive(at(relu, 0), (sp.Rational(1, 2), "another convention"))
     np.testing.assert_array_equal(A.relu_vjp(np.full(3, 7.0), np.array([-1.0, 0.0, 1.0])), [0.0, 0.0, 7.0])
+    np.testing.assert_array_equal(A.relu(np.array([-2.0, 0.0, 3.5])), [0.0, 0.0, 3.5])
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.01, 0.2])
@@ -220,6 +249,19 @@ def test_bad_input(name):
 def test_leaky_relu_bad_alpha():
     with pytest.raises(ValueError, match=r"leaky_relu: alpha .* must be in \[0, 1\)"):
         A.leaky_relu(np.zeros(2), alpha=1.5)
+    with pytest.raises(ValueError, match=r"leaky_relu_vjp: alpha .* must be in \[0, 1\)"):
+        A.leaky_relu_vjp(np.ones(2), np.zeros(2), alpha=1.0)  # the boundary 1 is excluded
+    with pytest.raises(ValueError, match=r"leaky_relu: alpha"):
+        A.leaky_relu(np.zeros(2), alpha=-0.1)
+
+
+def test_subgradient_conventions_at_the_kink():
+    """activations.relu-derivative / leaky-relu-derivative: at x = 0 there is no derivative; the VJPs use the
+    subgradients 0 (relu) and alpha (leaky relu), the lower ends of the subdifferentials [0, 1] and [alpha, 1]."""
+    g = np.array([2.0, -3.0])
+    np.testing.assert_array_equal(A.relu_vjp(g, np.zeros(2)), [0.0, 0.0])
+    np.testing.assert_array_equal(A.leaky_relu_vjp(g, np.zeros(2), alpha=0.25), 0.25 * g)
+    assert A.leaky_relu(np.zeros(1), alpha=0.25)[0] == 0.0
 
 
 def test_integer_input_gives_float64():

@@ -12,7 +12,7 @@ from hypothesis.extra import numpy as hnp
 from mathdl import losses as L
 from mathdl.linalg import two_layer_network
 from mathdl.softmax import softmax
-from mathdl.verify import agree, derive, gradcheck
+from mathdl.verify import ProofError, agree, derive, gradcheck
 
 pytestmark = pytest.mark.usefixtures("strict_floats")  # no overflow, no NaN, no warning
 
@@ -100,15 +100,33 @@ def test_cross_entropy_is_categorical_nll_symbolic():
 
 
 def test_categorical_mle_is_frequency():
-    """losses.cross-entropy-is-categorical-nll: maximising sum_j c_j log p_j on the simplex gives c_j / N."""
+    """losses.cross-entropy-is-categorical-nll: maximising sum_j c_j log p_j on the simplex gives c_j / N -- SymPy's
+    solver finds one stationary point, and c_j / N with multiplier N satisfies the Lagrange conditions (proved)."""
     c1, c2, c3 = sp.symbols("c1:4", positive=True)
     p1, p2 = sp.symbols("p1 p2", positive=True)
     ll = c1 * sp.log(p1) + c2 * sp.log(p2) + c3 * sp.log(1 - p1 - p2)
     sol = sp.solve([sp.diff(ll, p1), sp.diff(ll, p2)], [p1, p2], dict=True)
-    assert len(sol) == 1
     N = c1 + c2 + c3
-    derive(sp.Matrix([sol[0][p1], sol[0][p2]]), (sp.Matrix([c1 / N, c2 / N]), "frequencies"),
-           claim="losses.cross-entropy-is-categorical-nll")
+    assert sol == [{p1: c1 / N, p2: c2 / N}]
+    cs, qs, lam = (c1, c2, c3), sp.symbols("p1:4", positive=True), sp.Symbol("lambda", positive=True)
+    lagrangian = sum(c * sp.log(q) for c, q in zip(cs, qs)) - lam * (sum(qs) - 1)
+    point = (*qs, lam), (*(c / N for c in cs), N)
+    derive(sp.Matrix([sp.Subs(sp.Derivative(lagrangian, q), *point) for q in qs]), (sp.zeros(3, 1), "c_j / p_j = N"),
+           claim="losses.cross-entropy-is-categorical-nll", instance="k = 3")
+    with pytest.raises(ProofError):  # a wrong multiplier is refused
+        derive(sp.Matrix([sp.Subs(sp.Derivative(lagrangian, q), (*qs, lam), (*(c / N for c in cs), 2 * N))
+                          for q in qs]), (sp.zeros(3, 1), "wrong"))
+    counts = np.array([3.0, 1.0, 4.0])
+    freq = counts / counts.sum()
+    # with mathdl: the frequencies minimise the cross-entropy of the one-hot data among nearby distributions
+    data = np.repeat(np.arange(3), counts.astype(int))
+    best = L.cross_entropy(np.tile(freq, (8, 1)), data)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        v = rng.standard_normal(3)
+        v -= v.mean()
+        q = freq + 0.01 * v
+        assert L.cross_entropy(np.tile(q, (8, 1)), data) > best
 
 
 def test_softmax_ce_gradient_symbolic_and_gradcheck(rng):
@@ -129,9 +147,6 @@ def test_softmax_ce_gradient_symbolic_and_gradcheck(rng):
         gradcheck(_scalar(lambda zz: L.softmax_cross_entropy(zz, target)),
                   lambda g, zz: g * L.softmax_cross_entropy_grad(zz, target), [logits],
                   claim="losses.softmax-ce-gradient")
-    q = softmax(rng.standard_normal((3, 4)))
-    gradcheck(_scalar(lambda pp: L.cross_entropy(pp, labels[:3] % 4)),
-              lambda g, pp: g * L.cross_entropy_grad(pp, labels[:3] % 4), [q])
 
 
 def test_softmax_ce_convex_symbolic():
@@ -165,21 +180,24 @@ def test_softmax_ce_hessian_psd_numerically(logits):
 # ---------------------------------------------------------------------------------------- binary CE
 
 def test_bce_logits_stable_form_symbolic():
-    """losses.bce-logits-stable: both cases z > 0 and z < 0 proved, then agreement with mathdl."""
+    """losses.bce-logits-stable: 1 - sigma(z) = sigma(-z), then both cases z > 0 and z < 0 proved, then agreement
+    with mathdl; losses.bce-logits-gradient proved."""
     t = sp.Symbol("t", positive=True)
     y = sp.Symbol("y", real=True)
+    zr = sp.Symbol("z", real=True)
     sig = lambda u: 1 / (1 + sp.exp(-u))  # noqa: E731
-    naive = lambda u: -y * sp.log(sig(u)) - (1 - y) * sp.log(1 - sig(u))  # noqa: E731
-    derive(naive(t), (t - t * y + sp.log(1 + sp.exp(-t)), "z = t > 0: max = z, |z| = z"),
+    derive(1 - sig(zr), (sig(-zr), "multiply by e^z"), claim="losses.bce-logits-stable")
+    bce = lambda u: -y * sp.log(sig(u)) - (1 - y) * sp.log(sig(-u))  # noqa: E731
+    derive(bce(t), (t - t * y + sp.log(1 + sp.exp(-t)), "z = t > 0: max = z, |z| = z", "expand_log"),
            claim="losses.bce-logits-stable")
-    derive(naive(-t), (t * y + sp.log(1 + sp.exp(-t)), "z = -t < 0: max = 0, |z| = t"),
+    derive(bce(-t), (t * y + sp.log(1 + sp.exp(-t)), "z = -t < 0: max = 0, |z| = t", "expand_log"),
            claim="losses.bce-logits-stable")
     zs, ys = sp.symbols("z y_", real=True)
     stable = sp.Max(zs, 0) - zs * ys + sp.log(1 + sp.exp(-sp.Abs(zs)))
     agree(stable, lambda a, b: L.binary_cross_entropy_with_logits(np.array([[a]]), np.array([[b]])), [zs, ys],
           domain={0: (-30, 30), 1: (0, 1)}, claim="losses.bce-logits-stable")
-    zr = sp.Symbol("z", real=True)
-    derive(sp.diff(naive(zr), zr), (sig(zr) - y, "sigma' = sigma (1 - sigma)"), claim="losses.bce-logits-gradient")
+    derive(sp.Derivative(bce(zr), zr), (-y * (1 - sig(zr)) + (1 - y) * sig(zr), "chain rule"), (sig(zr) - y, "collect"),
+           claim="losses.bce-logits-gradient")
 
 
 def test_bce_gradcheck(rng):
@@ -202,13 +220,20 @@ def test_losses_stable_at_huge_logits():
 # ----------------------------------------------------------------------------------- hidden layer
 
 def test_hidden_layer_nonconvex_symbolic():
-    """losses.hidden-layer-nonconvex: L(w1, w2) = (1 - w2 tanh(w1))^2 is 0 at +-(atanh 1/2, 2), 1 at the midpoint."""
+    """losses.hidden-layer-nonconvex: L(w1, w2) = (1 - w2 tanh(w1))^2 is 0 at +-(atanh 1/2, 2), 1 at the midpoint
+    (proved), and mean_squared_error of the one-unit network gives the same three values."""
     w1, w2 = sp.symbols("w1 w2", real=True)
     loss = (1 - w2 * sp.tanh(w1)) ** 2
     a = sp.atanh(sp.Rational(1, 2))
-    derive(loss.subs({w1: a, w2: 2}), (sp.Integer(0), "tanh(atanh 1/2) = 1/2"), claim="losses.hidden-layer-nonconvex")
-    derive(loss.subs({w1: -a, w2: -2}), (sp.Integer(0), "tanh is odd"), claim="losses.hidden-layer-nonconvex")
-    derive(loss.subs({w1: 0, w2: 0}), (sp.Integer(1), "midpoint"), claim="losses.hidden-layer-nonconvex")
+    derive(sp.Subs(loss, (w1, w2), (a, 2)), (sp.Integer(0), "tanh(atanh 1/2) = 1/2"),
+           claim="losses.hidden-layer-nonconvex")
+    derive(sp.Subs(loss, (w1, w2), (-a, -2)), (sp.Integer(0), "tanh is odd"), claim="losses.hidden-layer-nonconvex")
+    derive(sp.Subs(loss, (w1, w2), (0, 0)), (sp.Integer(1), "midpoint"), claim="losses.hidden-layer-nonconvex")
+    net = lambda u1, u2: L.mean_squared_error(np.array([[u2 * np.tanh(u1)]]), np.array([[1.0]]))  # noqa: E731
+    half = float(np.arctanh(0.5))
+    assert net(half, 2.0) == pytest.approx(0.0, abs=EXACT_TOL)
+    assert net(-half, -2.0) == pytest.approx(0.0, abs=EXACT_TOL)
+    assert net(0.0, 0.0) == 1.0
 
 
 def test_hidden_layer_nonconvex_permutation(rng):
@@ -284,3 +309,133 @@ def test_bce_nonnegative_and_symmetric(z, seed):
     assert value >= 0 and np.isfinite(value)
     # flipping the logit and the label gives the same loss: BCE(z, y) = BCE(-z, 1 - y)
     assert value == pytest.approx(L.binary_cross_entropy_with_logits(-z, 1 - y), rel=1e-12, abs=1e-12)
+
+
+# ------------------------------------------------------------------ cross_entropy on the simplex
+
+#: Central-difference step along a direction tangent to the simplex, and the tolerance of that check.
+FD_STEP = 1e-6
+FD_TOL = 1e-7
+
+
+def test_cross_entropy_grad_along_the_simplex(rng):
+    """cross_entropy_grad is -y / (n p), and its inner product with a direction v whose rows sum to 0 (so p + h v
+    stays a distribution) is the central difference of cross_entropy along v."""
+    n, k = 3, 4
+    p = softmax(rng.standard_normal((n, k)))
+    labels, onehot = _labels_and_onehot(rng, n, k)
+    soft = softmax(rng.standard_normal((n, k)))  # soft targets too
+    for y, Y in ((labels, onehot), (soft, soft)):
+        np.testing.assert_allclose(L.cross_entropy_grad(p, y), -Y / (n * p), rtol=EXACT_TOL, atol=0)
+        v = rng.standard_normal((n, k))
+        v -= v.mean(axis=1, keepdims=True)
+        fd = (L.cross_entropy(p + FD_STEP * v, y) - L.cross_entropy(p - FD_STEP * v, y)) / (2 * FD_STEP)
+        assert np.sum(L.cross_entropy_grad(p, y) * v) == pytest.approx(fd, rel=FD_TOL)
+
+
+def test_cross_entropy_closed_form(rng):
+    """losses.cross-entropy-is-categorical-nll with mathdl: CE of labels is the mean of -log p[label]."""
+    p = softmax(rng.standard_normal((5, 3)))
+    labels = rng.integers(0, 3, size=5)
+    expected = -np.mean(np.log(p[np.arange(5), labels]))
+    assert L.cross_entropy(p, labels) == pytest.approx(expected, rel=EXACT_TOL)
+
+
+def test_cross_entropy_rejects_rows_not_summing_to_one():
+    """The docstring promises it: a row of p that does not sum to 1 is refused, with the fix in the message."""
+    p = np.array([[0.5, 0.5], [0.4, 0.4]])
+    with pytest.raises(ValueError, match=r"cross_entropy: each row of p must sum to 1 .* row 1 sums to 0\.8.*"
+                                         r"softmax_cross_entropy"):
+        L.cross_entropy(p, np.array([0, 1]))
+    # within the tolerance is accepted
+    ok = np.array([[0.5, 0.5 + 0.1 * L.PROBABILITY_SUM_ATOL]])
+    assert np.isfinite(L.cross_entropy(ok, np.array([0])))
+
+
+#: Logits ~1e12 with O(1) differences (issue 8): z - lse(z) loses ~5 digits here unless the row max goes first.
+LARGE_LOGITS = 1e12 + np.array([[0.0, 1.0, 2.0, -3.5], [0.5, -0.25, 0.0, 3.0]])
+LARGE_LOGIT_RTOL = 1e-14
+
+
+def _reference_softmax_ce(z: np.ndarray, labels: np.ndarray) -> float:
+    from mpmath import mp
+
+    mp.dps = 50
+    total = mp.mpf(0)
+    for row, j in zip(z, labels):
+        vals = [mp.mpf(float(v)) for v in row]
+        m = max(vals)
+        total += m + mp.log(sum(mp.exp(v - m) for v in vals)) - vals[j]
+    return float(total / len(labels))
+
+
+def test_softmax_cross_entropy_accurate_at_large_logits():
+    """softmax_cross_entropy and its gradient keep full relative accuracy at logits ~1e12."""
+    labels = np.array([2, 0])
+    expected = _reference_softmax_ce(LARGE_LOGITS, labels)
+    assert L.softmax_cross_entropy(LARGE_LOGITS, labels) == pytest.approx(expected, rel=LARGE_LOGIT_RTOL)
+    shifted = LARGE_LOGITS - 1e12  # exact in float64: the same problem at small logits
+    np.testing.assert_allclose(L.softmax_cross_entropy_grad(LARGE_LOGITS, labels),
+                               L.softmax_cross_entropy_grad(shifted, labels), rtol=1e3 * LARGE_LOGIT_RTOL, atol=0)
+
+
+# ------------------------------------------------------------------- closed forms, one per function
+
+def test_one_hot_exact():
+    np.testing.assert_array_equal(L.one_hot(np.array([2, 0, 1]), 3), [[0, 0, 1], [1, 0, 0], [0, 1, 0]])
+    assert L.one_hot(np.array([1]), 2).dtype == np.float64
+
+
+def test_mse_and_gradient_closed_form():
+    """losses.mse-is-gaussian-nll / losses.mse-convex with mathdl: exact values on a small example."""
+    q = np.array([[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0]])
+    y = np.array([[0.0, 2.0, 1.0], [1.0, 0.5, 0.0]])
+    assert L.mean_squared_error(q, y) == pytest.approx((1 + 0 + 1 + 4 + 0 + 9) / 6, rel=EXACT_TOL)
+    np.testing.assert_allclose(L.mean_squared_error_grad(q, y), 2 * (q - y) / 6, rtol=EXACT_TOL, atol=0)
+
+
+def test_gaussian_nll_closed_form():
+    """losses.mse-is-gaussian-nll with mathdl: NLL = (k / 2 sigma^2) MSE + (k / 2) log(2 pi sigma^2), sigma != 1."""
+    q = np.array([[1.0, 2.0], [0.0, -1.0], [0.5, 0.25]])
+    y = np.array([[0.0, 1.0], [2.0, -1.0], [0.0, 0.0]])
+    sigma, (n, k) = 0.7, q.shape
+    mse = np.mean((q - y) ** 2)
+    expected = k / (2 * sigma**2) * mse + k / 2 * np.log(2 * np.pi * sigma**2)
+    assert L.gaussian_nll(q, y, sigma) == pytest.approx(expected, rel=EXACT_TOL)
+    np.testing.assert_allclose(L.gaussian_nll_grad(q, y, sigma), (q - y) / (n * sigma**2), rtol=EXACT_TOL, atol=0)
+    np.testing.assert_allclose(L.gaussian_nll_grad(q, y, sigma),
+                               k / (2 * sigma**2) * L.mean_squared_error_grad(q, y), rtol=EXACT_TOL, atol=0)
+
+
+def test_softmax_cross_entropy_closed_form():
+    """losses.softmax-ce-gradient with mathdl: CE = mean(lse(z) - z[label]) and its gradient (p - y) / n, against
+    50-digit references (soft targets too)."""
+    z = np.array([[0.0, 1.0, 2.0], [3.0, -1.0, 0.5]])
+    labels = np.array([1, 0])
+    assert L.softmax_cross_entropy(z, labels) == pytest.approx(_reference_softmax_ce(z, labels), rel=EXACT_TOL)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    soft = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])
+    np.testing.assert_allclose(L.softmax_cross_entropy_grad(z, soft), (p - soft) / 2, rtol=1e-12, atol=0)
+    assert L.softmax_cross_entropy(z, soft) == pytest.approx(-np.sum(soft * np.log(p)) / 2, rel=1e-12)
+
+
+def test_bce_closed_form():
+    """losses.bce-logits-stable / -gradient with mathdl: values and gradient against the definition."""
+    z = np.array([[2.0, -1.0, 0.0], [0.5, -3.0, 4.0]])
+    y = np.array([[1.0, 0.0, 0.3], [0.0, 1.0, 0.6]])
+    s = 1 / (1 + np.exp(-z))
+    expected = np.mean(-y * np.log(s) - (1 - y) * np.log(1 - s))
+    assert L.binary_cross_entropy_with_logits(z, y) == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(L.binary_cross_entropy_with_logits_grad(z, y), (s - y) / z.size, rtol=1e-12, atol=0)
+
+
+def test_label_validation_names_the_bad_labels():
+    """The message lists exactly the out-of-range labels (negative and >= k), and k = 1 is a valid class count."""
+    with pytest.raises(ValueError, match=r"got \[-1, 4\]\.$"):
+        L.softmax_cross_entropy(np.zeros((4, 4)), np.array([-1, 0, 3, 4]))
+    np.testing.assert_array_equal(L.one_hot(np.array([0, 0]), 1), [[1.0], [1.0]])
+
+
+def test_cross_entropy_of_a_certain_prediction_is_zero():
+    """p = 1 is a valid probability (the upper end of (0, 1]): one class, predicted with certainty, costs 0."""
+    assert L.cross_entropy(np.array([[1.0], [1.0]]), np.array([0, 0])) == 0.0

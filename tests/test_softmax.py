@@ -45,7 +45,11 @@ def test_softmax_agrees_with_sympy():
 def test_softmax_jacobian_symbolic_and_numeric():
     """activations.softmax-jacobian: d p / d z = diag(p) - p p^T (3-vector, proved), then against mathdl."""
     z, p = _softmax_sympy(3)
-    d = derive(p.jacobian(z), (sp.diag(*p) - p * p.T, "quotient rule"), claim="activations.softmax-jacobian")
+    S = sum(sp.exp(zi) for zi in z)
+    partials = sp.Matrix(3, 3, lambda i, j: sp.Derivative(p[i], z[j]))
+    by_hand = sp.Matrix(3, 3, lambda i, j: ((1 if i == j else 0) * sp.exp(z[i]) * S - sp.exp(z[i] + z[j])) / S**2)
+    d = derive(partials, (by_hand, "quotient rule"), (sp.diag(*p) - p * p.T, "split"),
+               claim="activations.softmax-jacobian", instance="k = 3")
     agree(d, lambda v: SM.softmax_jacobian(v.reshape(1, 3))[0], [z], domain=(-5, 5),
           claim="activations.softmax-jacobian")
 
@@ -102,3 +106,47 @@ def test_softmax_rows_are_distributions(logits):
     assert np.all(p >= 0) and np.all(p <= 1)
     np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-12)
     np.testing.assert_allclose(np.exp(SM.log_softmax(logits)), p, atol=1e-12)
+
+
+# ------------------------------------------------------------------------- accuracy at large logits
+
+#: Logits of size ~1e12 whose differences are O(1): z - lse(z) cancels unless the row maximum is subtracted
+#: first (issue 8: relative error 3e-5 before the fix).
+LARGE_LOGITS = 1e12 + np.array([[0.0, 1.0, 2.0, -3.5], [-1e12 - 7.25, 0.5, -0.25, 0.0]])
+#: Relative error allowed against 50-digit references at large logits: a few ulps of O(1) results.
+LARGE_LOGIT_RTOL = 1e-14
+
+
+def _reference_log_softmax(z: np.ndarray) -> np.ndarray:
+    """log softmax in 50-digit arithmetic (mpmath), from the exact float64 inputs."""
+    from mpmath import mp
+
+    mp.dps = 50
+    out = np.empty(z.shape)
+    for i, row in enumerate(z):
+        vals = [mp.mpf(float(v)) for v in row]
+        m = max(vals)
+        lse = m + mp.log(sum(mp.exp(v - m) for v in vals))
+        out[i] = [float(v - lse) for v in vals]
+    return out
+
+
+def test_log_softmax_accurate_at_large_logits():
+    """log_softmax at logits ~1e12 keeps full relative accuracy (fails for z - logsumexp(z))."""
+    np.testing.assert_allclose(SM.log_softmax(LARGE_LOGITS), _reference_log_softmax(LARGE_LOGITS),
+                               rtol=LARGE_LOGIT_RTOL, atol=0)
+
+
+def test_softmax_and_jacobian_accurate_at_large_logits():
+    """softmax, its Jacobian and both VJPs inherit the accuracy of log_softmax at logits ~1e12."""
+    p_ref = np.exp(_reference_log_softmax(LARGE_LOGITS))
+    np.testing.assert_allclose(SM.softmax(LARGE_LOGITS), p_ref, rtol=LARGE_LOGIT_RTOL, atol=0)
+    jac_ref = np.einsum("ij,jk->ijk", p_ref, np.eye(p_ref.shape[1])) - p_ref[:, :, None] * p_ref[:, None, :]
+    nonzero = np.abs(jac_ref) > 0
+    np.testing.assert_allclose(SM.softmax_jacobian(LARGE_LOGITS)[nonzero], jac_ref[nonzero],
+                               rtol=1e3 * LARGE_LOGIT_RTOL, atol=0)
+    g = np.array([[1.0, -2.0, 0.5, 3.0], [0.25, 1.0, -1.0, 2.0]])
+    np.testing.assert_allclose(SM.softmax_vjp(g, LARGE_LOGITS), np.einsum("ij,ijk->ik", g, jac_ref),
+                               rtol=1e3 * LARGE_LOGIT_RTOL, atol=1e-15)
+    np.testing.assert_allclose(SM.log_softmax_vjp(g, LARGE_LOGITS), g - g.sum(axis=1, keepdims=True) * p_ref,
+                               rtol=1e3 * LARGE_LOGIT_RTOL, atol=1e-15)
