@@ -46,14 +46,18 @@ __all__ = [
 ]
 
 CLAIMS = {
-    "objectives.quadratic-derivatives": "the numpy value, gradient and Hessian of (x^2 + kappa y^2)/2 agree with "
-                                        "SymPy; its Hessian diag(1, kappa) has condition number kappa",
-    "objectives.rosenbrock-derivatives": "the numpy value, gradient and Hessian of Rosenbrock's function agree "
-                                         "with SymPy; its only stationary point is the minimum (1, 1)",
-    "objectives.saddle-derivatives": "the numpy value, gradient and Hessian of x^2/2 + y^4/4 - y^2/2 agree with "
-                                     "SymPy; (0, 0) is a saddle (Hessian diag(1, -1)), (0, +-1) are minima",
-    "objectives.wells-derivatives": "the numpy value, gradient and Hessian of the tilted four-well function "
-                                    "agree with SymPy; it has four local minima and one global minimum",
+    "objectives.quadratic-derivatives": "the gradient (x, kappa y) and Hessian diag(1, kappa) of (x^2 + kappa y^2)/2, "
+                                        "derived by hand (each step proved by SymPy), agree with the numpy code; "
+                                        "the Hessian's condition number is kappa",
+    "objectives.rosenbrock-derivatives": "the gradient and Hessian of Rosenbrock's function, derived by hand (each "
+                                         "step proved by SymPy), agree with the numpy code; its only stationary "
+                                         "point is the minimum (1, 1)",
+    "objectives.saddle-derivatives": "the gradient (x, y^3 - y) = (x, y(y - 1)(y + 1)) and Hessian diag(1, 3y^2 - 1) "
+                                     "of x^2/2 + y^4/4 - y^2/2, derived by hand, agree with the numpy code; (0, 0) is "
+                                     "a saddle (Hessian diag(1, -1)), (0, +-1) are minima",
+    "objectives.wells-derivatives": "the gradient and Hessian of the tilted four-well function, derived by hand, "
+                                    "agree with the numpy code; it has four local minima (located numerically) and "
+                                    "one global minimum",
 }
 
 #: The two coordinates and the quadratic's condition number, as SymPy symbols.

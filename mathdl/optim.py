@@ -40,16 +40,23 @@ CLAIMS = {
     "optim.heavy-ball-rate": "heavy ball with lr = 4/(sqrt L + sqrt mu)^2, "
                              "beta = ((sqrt kappa - 1)/(sqrt kappa + 1))^2 "
                              "has a double root at mu and L and contracts at rate (sqrt kappa - 1)/(sqrt kappa + 1)",
+    "optim.nesterov-quadratic-rate": "on a quadratic, Nesterov's method with lr = 1/L and momentum "
+                                     "(sqrt kappa - 1)/(sqrt kappa + 1) has at lambda = mu a discriminant exactly 0: "
+                                     "a real double root 1 - 1/sqrt kappa, the rate of the slowest direction",
     "optim.momentum-convention": "PyTorch's v = mu v + g, p -= lr v is heavy ball "
                                  "p_{k+1} = p_k - lr g_k + mu (p_k - p_{k-1}); "
                                  "with nesterov=True it is Nesterov's method in the look-ahead variable",
     "optim.sgd-unbiased": "a minibatch gradient (sampled with or without replacement) "
-                          "has expectation the full gradient",
-    "optim.sgd-variance": "its total variance is tr(Sigma)/B with replacement, tr(Sigma)/B (n - B)/(n - 1) without",
-    "optim.adam-bias-correction": "for stationary g, E[m_t] = (1 - beta^t) E[g], so m_t / (1 - beta^t) is unbiased",
+                          "has expectation the full gradient (proved by enumeration for small n, B; measured)",
+    "optim.sgd-variance": "its total variance is tr(Sigma)/B with replacement, tr(Sigma)/B (n - B)/(n - 1) without "
+                          "(proved by enumeration for small n, B; measured)",
+    "optim.adam-bias-correction": "for stationary g, E[m_t] = (1 - beta^t) E[g], so m_t / (1 - beta^t) is unbiased; "
+                                  "without both corrections the first step would be lr (1 - beta1)/sqrt(1 - beta2) "
+                                  "(sqrt(10) lr at betas (0.9, 0.999)): too large",
     "optim.gauss-newton-hessian": "the Hessian of |r|^2 / 2 is J^T J + sum_i r_i Hess(r_i); Gauss-Newton keeps J^T J",
     "optim.newton-quadratic": "one Newton step from any point lands on the minimizer of a positive-definite quadratic",
-    "optim.bfgs-secant": "the BFGS update satisfies the secant condition B_{k+1} s_k = y_k and stays symmetric",
+    "optim.bfgs-secant": "the BFGS update satisfies the secant condition B_{k+1} s_k = y_k, stays symmetric, and "
+                         "stays positive definite when y_k^T s_k > 0",
 }
 
 #: Optimizer names accepted by :func:`trajectory`.

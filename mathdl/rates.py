@@ -3,7 +3,8 @@ r"""Part of the Optimization chapter: convergence rates on a quadratic, predicte
 On :math:`f = \tfrac12 x^\top A x - b^\top x` with the spectrum of A in [mu, L], gradient descent and heavy
 ball are linear iterations on the error :math:`x_k - x^*`. Their contraction factors (:func:`gd_rate`,
 :func:`heavy_ball_rate`, through the 2x2 :func:`heavy_ball_matrix`) and the parameters that minimize them
-(:func:`gd_optimal_lr`, Polyak's :func:`heavy_ball_optimal`) are closed forms; :func:`measured_rate` reads
+(:func:`gd_optimal_lr`, Polyak's :func:`heavy_ball_optimal`) are closed forms, and so is Nesterov's 2x2
+matrix (:func:`nesterov_matrix`, :func:`nesterov_rate`); :func:`measured_rate` reads
 the rate off a run of :func:`mathdl.optim.trajectory`, so prediction and simulation can be compared.
 
 The chapter's claim ids (``optim.*``) are declared in :data:`mathdl.optim.CLAIMS`; these functions are checked
@@ -24,6 +25,8 @@ __all__ = [
     "heavy_ball_optimal",
     "heavy_ball_rate",
     "measured_rate",
+    "nesterov_matrix",
+    "nesterov_rate",
 ]
 
 
@@ -88,6 +91,40 @@ def heavy_ball_optimal(mu: float, L: float) -> tuple[float, float, float]:
     root = math.sqrt(L / mu)
     rate = (root - 1.0) / (root + 1.0)
     return 4.0 / (math.sqrt(L) + math.sqrt(mu)) ** 2, rate**2, rate
+
+
+def nesterov_matrix(lr: float, momentum: float, lam: float) -> np.ndarray:
+    r"""The 2x2 iteration matrix of Nesterov's method along an eigen-direction with eigenvalue lambda.
+
+    With :math:`x_{k+1} = y_k - \eta\lambda y_k` and :math:`y_k = x_k + \beta (x_k - x_{k-1})` (errors, x* = 0),
+    :math:`(x_{k+1}, x_k)^\top = \begin{pmatrix} (1 - \eta\lambda)(1 + \beta) & -\beta (1 - \eta\lambda) \\
+    1 & 0\end{pmatrix} (x_k, x_{k-1})^\top`. Book: Optimization, "Momentum" (claim ``optim.nesterov-quadratic-rate``).
+
+    Examples
+    --------
+    >>> nesterov_matrix(0.5, 0.5, 1.0)       # 1 - lr lambda = 0.5
+    array([[ 0.75, -0.25],
+           [ 1.  ,  0.  ]])
+    """
+    lr, beta = _lr(lr, "nesterov_matrix"), _unit(momentum, "momentum", "nesterov_matrix")
+    shrink = 1.0 - lr * _number(lam, "lam", "nesterov_matrix")
+    return np.array([[shrink * (1.0 + beta), -beta * shrink], [1.0, 0.0]])
+
+
+def nesterov_rate(lr: float, momentum: float, eigenvalues: np.ndarray) -> float:
+    r"""Spectral radius of Nesterov's method on a quadratic: the largest |root| over the eigenvalues' matrices.
+
+    With lr = 1/L and momentum :math:`(\sqrt\kappa - 1)/(\sqrt\kappa + 1)` it is :math:`1 - 1/\sqrt\kappa`, a real
+    double root at lambda = mu (claim ``optim.nesterov-quadratic-rate``); a double root is computed only to about
+    the square root of the machine epsilon.
+
+    Examples
+    --------
+    >>> round(nesterov_rate(1 / 9, 0.5, [1.0, 9.0]), 6)     # kappa = 9: 1 - 1/3
+    0.666667
+    """
+    lam = _vector(eigenvalues, "eigenvalues", "nesterov_rate")
+    return float(max(np.max(np.abs(np.linalg.eigvals(nesterov_matrix(lr, momentum, float(v))))) for v in lam))
 
 
 def measured_rate(errors: np.ndarray, window: int = 20, floor: float = 1e-140) -> float:

@@ -127,3 +127,41 @@ def test_html_is_deterministic_offline_and_has_stable_ids():
         assert f'id="{element}"' in html
     assert "window.mathdlExplorer" in html
     assert "<script src" not in html and "<link" not in html
+
+
+def test_loss_gaps_contour_levels_and_grid_exact():
+    """The drawn quantities: f - f* floored, the contour levels f* + span / 2^j, and the grid of values."""
+    view = figs.explorer_view("saddle", lr=0.1, steps=5, start=(1.0, 0.5))
+    np.testing.assert_allclose(figs.loss_gaps(view), np.maximum(view.run.losses + 0.25, figs.GAP_FLOOR), rtol=1e-15)
+    obj = objectives.saddle()
+    values = np.array([obj.minimum, 0.0, 1.75])
+    levels = figs.contour_levels(obj, values)
+    assert levels.shape == (figs.CONTOUR_LEVELS,)
+    np.testing.assert_allclose(levels[-1], 1.75, rtol=1e-15)
+    np.testing.assert_allclose(levels[0], -0.25 + 2.0 * 0.5 ** (figs.CONTOUR_LEVELS - 1), rtol=1e-15)
+    X, Y, Z = figs._grid(obj)
+    assert X.shape == Y.shape == Z.shape == (figs.CONTOUR_GRID, figs.CONTOUR_GRID)
+    assert (X[0, 0], Y[0, 0], X[-1, -1], Y[-1, -1]) == (-2.0, -2.0, 2.0, 2.0)
+    np.testing.assert_allclose(Z, obj.value(np.stack([X, Y], axis=-1)), rtol=1e-15)
+    np.testing.assert_allclose(Z[0, 0], obj.value(np.array([-2.0, -2.0])), rtol=1e-15)
+
+
+def test_draw_runs_plots_the_paths():
+    import matplotlib.pyplot as plt
+
+    obj = objectives.quadratic(4.0)
+    run = optim.trajectory(obj, "sgd", [1.0, 1.0], 10, lr=0.1)
+    ax, loss_ax = figs.draw_runs(obj, {"GD": run})
+    line = [ln for ln in ax.get_lines() if ln.get_label() == "GD"][0]
+    np.testing.assert_array_equal(line.get_xydata(), run.path)
+    loss_line = [ln for ln in loss_ax.get_lines() if ln.get_label() == "GD"][0]
+    np.testing.assert_allclose(loss_line.get_ydata(), np.maximum(run.losses, figs.GAP_FLOOR), rtol=1e-15)
+    assert ax.get_xlim() == obj.box[0]
+    plt.close("all")
+
+
+def test_gd_explorer_returns_the_live_explorer():
+    pytest.importorskip("ipywidgets")
+    explorer = figs.gd_explorer()
+    assert isinstance(explorer, figs.GDExplorer)
+    assert explorer.figure.view.run.path.shape[1] == 2

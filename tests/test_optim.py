@@ -66,6 +66,31 @@ def test_rmsprop_step_matches_formula(rng):
     np.testing.assert_allclose(c2, c1 - lr * b2, rtol=STEP_RTOL)
 
 
+def test_rmsprop_weight_decay_adds_to_the_gradient(rng):
+    """RMSprop's L2 term: g <- g + wd * p (a sign flip, g - wd * p, must fail), on the first and second step."""
+    p, lr, alpha, eps, wd = rng.standard_normal(4), 0.01, 0.9, 1e-8, 0.3
+    g1, g2 = rng.standard_normal(4), rng.standard_normal(4)
+    p1, s = optim.rmsprop_step(p, g1, lr=lr, alpha=alpha, eps=eps, weight_decay=wd)
+    d1 = g1 + wd * p
+    v1 = (1 - alpha) * d1**2
+    np.testing.assert_allclose(p1, p - lr * d1 / (np.sqrt(v1) + eps), rtol=STEP_RTOL)
+    np.testing.assert_allclose(s.square_avg, v1, rtol=STEP_RTOL)
+    p2, _ = optim.rmsprop_step(p1, g2, s, lr=lr, alpha=alpha, eps=eps, weight_decay=wd)
+    d2 = g2 + wd * p1
+    v2 = alpha * v1 + (1 - alpha) * d2**2
+    np.testing.assert_allclose(p2, p1 - lr * d2 / (np.sqrt(v2) + eps), rtol=STEP_RTOL)
+
+
+def test_adam_weight_decay_adds_to_the_gradient(rng):
+    p, lr, eps, wd = rng.standard_normal(3), 0.01, 1e-8, 0.5
+    g = rng.standard_normal(3)
+    p1, s = optim.adam_step(p, g, lr=lr, eps=eps, weight_decay=wd)
+    d = g + wd * p
+    np.testing.assert_allclose(s.exp_avg, 0.1 * d, rtol=STEP_RTOL)
+    np.testing.assert_allclose(s.exp_avg_sq, 0.001 * d**2, rtol=STEP_RTOL)
+    np.testing.assert_allclose(p1, p - lr * d / (np.abs(d) + eps), rtol=STEP_RTOL)
+
+
 def test_adam_step_matches_formula(rng):
     """claim optim.adam-bias-correction: the update divides the moments by 1 - beta^t."""
     p, lr, (b1, b2), eps = rng.standard_normal(3), 0.01, (0.8, 0.95), 1e-8
@@ -89,6 +114,18 @@ def test_adam_first_step_is_lr_times_sign(rng):
     np.testing.assert_allclose(p1, -0.1 * np.sign(g), rtol=1e-15)
 
 
+def test_adam_uncorrected_first_step_would_be_too_large(rng):
+    """claim optim.adam-bias-correction: adam_step stores m_1 = (1 - b1) g and v_1 = (1 - b2) g^2, so without both
+    corrections the first step would be lr (1 - b1)/sqrt(1 - b2) = sqrt(10) lr at (0.9, 0.999), not lr."""
+    g = rng.standard_normal(6) * 10.0 ** rng.integers(-3, 3, size=6)
+    p1, state = optim.adam_step(np.zeros(6), g, lr=0.1)
+    np.testing.assert_allclose(state.exp_avg, 0.1 * g, rtol=STEP_RTOL)
+    np.testing.assert_allclose(state.exp_avg_sq, 0.001 * g**2, rtol=STEP_RTOL)
+    uncorrected = 0.1 * state.exp_avg / np.sqrt(state.exp_avg_sq)
+    np.testing.assert_allclose(uncorrected, np.sqrt(10.0) * 0.1 * np.sign(g), rtol=1e-12)
+    assert state.step == 1
+
+
 def test_adam_bias_correction_symbolic_and_measured(rng):
     """claim optim.adam-bias-correction: E[m_t] = (1 - beta^t) E[g] (geometric sum), and by simulation."""
     beta = sp.Symbol("beta", positive=True)
@@ -110,7 +147,8 @@ def test_newton_one_step_on_quadratic(rng):
     """claim optim.newton-quadratic: symbolically (any n) and on a random SPD quadratic."""
     n = sp.Symbol("n", integer=True, positive=True)
     A, x, b = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("x", n, 1), sp.MatrixSymbol("b", n, 1)
-    derive(x - A.I * (A * x - b), (A.I * b, "A^{-1} A = I"), claim="optim.newton-quadratic")
+    derive(x - A.I * (A * x - b), (A.I * b, "A^{-1} A = I"), domain=[sp.Q.positive_definite(A)],
+           claim="optim.newton-quadratic")
     M = rng.standard_normal((5, 5))
     A_num = M @ M.T + 5 * np.eye(5)
     b_num = rng.standard_normal(5)
@@ -123,7 +161,8 @@ def test_newton_one_step_on_quadratic(rng):
 
 def test_momentum_convention_is_heavy_ball(rng):
     """claim optim.momentum-convention: symbolically, and sgd_step reproduces the heavy-ball recursion."""
-    p, p_prev, g, lr, mu = sp.symbols("p_k p_km1 g_k eta mu")
+    p, p_prev, g = sp.symbols("p_k p_km1 g_k", real=True)
+    lr, mu = sp.symbols("eta mu", positive=True)
     v_prev = (p_prev - p) / lr                                 # from p_k = p_{k-1} - lr v_{k-1}
     derive(p - lr * (mu * v_prev + g), (p - lr * g + mu * (p - p_prev), "v_{k-1} = (p_{k-1} - p_k)/lr"),
            claim="optim.momentum-convention")
@@ -172,6 +211,46 @@ def test_minibatch_unbiased_and_variance_symbolic(n, B):
     E, V, gbar, sigma2 = _enumerated_moments(n, B, replace=False)
     derive(E, (gbar, "every subset is equally likely"), claim="optim.sgd-unbiased")
     derive(V, (sigma2 / B * sp.Rational(n - B, n - 1), "finite-population correction"), claim="optim.sgd-variance")
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_minibatch_gradient_deterministic_core(replace):
+    """claims optim.sgd-unbiased, optim.sgd-variance: with a fixed seed the minibatch gradient is exactly the mean
+    of the rows rng.choice draws (the sampler's law is numpy's uniform choice)."""
+    G = np.arange(40.0).reshape(10, 4) ** 1.5
+    for seed, B in ((0, 1), (1, 3), (2, 10)):
+        got = optim.minibatch_gradient(G, B, np.random.default_rng(seed), replace=replace)
+        idx = np.random.default_rng(seed).choice(10, size=B, replace=replace)
+        np.testing.assert_array_equal(got, G[idx].mean(axis=0))
+    # one-hot rows: a batch of 1 returns one row exactly; without replacement, B = n returns the full mean
+    one_hot = optim.minibatch_gradient(np.eye(5), 1, np.random.default_rng(4), replace=replace)
+    assert sorted(one_hot.tolist()) == [0.0] * 4 + [1.0]
+    if not replace:
+        np.testing.assert_allclose(optim.minibatch_gradient(G, 10, np.random.default_rng(5), replace=False),
+                                   G.mean(axis=0), rtol=1e-15)
+
+
+def test_minibatch_exact_moments_by_enumeration():
+    """claims optim.sgd-unbiased, optim.sgd-variance: averaging minibatch_gradient over *every* index sequence
+    (a stub generator returns each in turn) gives exactly the full gradient and tr(Sigma)/B (n - B)/(n - 1)."""
+    G = np.array([[1.0, -2.0], [4.0, 0.5], [-3.0, 2.0], [0.25, 1.0]])
+    n, full, trace_sigma = 4, G.mean(axis=0), float(np.sum(G.var(axis=0)))
+
+    class Stub(np.random.Generator):
+        def __init__(self, idx):
+            super().__init__(np.random.PCG64(0))
+            self.idx = idx
+
+        def choice(self, a, size=None, replace=True):
+            return np.array(self.idx)
+
+    for B, replace in ((2, True), (3, False)):
+        batches = (list(itertools.product(range(n), repeat=B)) if replace
+                   else list(itertools.permutations(range(n), B)))
+        draws = np.array([optim.minibatch_gradient(G, B, Stub(b), replace=replace) for b in batches])
+        np.testing.assert_allclose(draws.mean(axis=0), full, rtol=1e-14)
+        predicted = trace_sigma / B * (1.0 if replace else (n - B) / (n - 1))
+        assert float(np.sum(np.mean((draws - full) ** 2, axis=0))) == pytest.approx(predicted, rel=1e-13)
 
 
 def test_minibatch_variance_measured(rng):
