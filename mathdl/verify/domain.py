@@ -175,6 +175,8 @@ class Domain:
             return all(self._nonzero(f, depth + 1) for f in e.args)
         if isinstance(e, sp.Pow):
             return bool(e.exp.is_real) and self._nonzero(e.base, depth + 1)
+        if isinstance(e, sp.Abs):
+            return self._nonzero(e.args[0], depth + 1)
         if isinstance(e, sp.exp):
             return bool(e.args[0].is_finite)
         return False
@@ -204,7 +206,10 @@ class Domain:
     # -- sampling --------------------------------------------------------------------------------------
     def holds(self, values: dict) -> bool:
         """Whether the relational conditions hold at ``values`` (a substitution dict)."""
+        known = {k for k in values if isinstance(k, sp.Basic)}
         for r in self.relations:
+            if not r.free_symbols <= known:
+                continue  # a condition on symbols these lines do not contain constrains nothing here
             v = r.xreplace(values)
             if v not in (sp.true, True):
                 if v in (sp.false, False):
@@ -254,6 +259,8 @@ def _assumption_text(s: Any) -> str:
         return "{} < 0"
     if s.is_nonnegative:
         return r"{} \ge 0"
+    if s.is_real and s.is_nonzero:
+        return r"{} \in \mathbb{R} \setminus \{0\}"
     if s.is_real:
         return r"{} \in \mathbb{R}"
     return r"{} \in \mathbb{C}"
@@ -298,8 +305,14 @@ def _collect(e: Any, out: list) -> None:
         for p in e.point:
             _collect(p, out)
         return
-    if isinstance(e, (sp.Integral, sp.Sum, sp.Product)):
+    if isinstance(e, (sp.Integral, sp.Sum, sp.Product, sp.Limit)):
         # the integrand is needed only where the bound variables range: keep requirements free of them
+        if isinstance(e, sp.Limit):
+            inner = []
+            _collect(e.args[0], inner)
+            out.extend(r for r in inner if not (isinstance(r[1], sp.Basic) and e.args[1] in r[1].free_symbols))
+            _collect(e.args[2], out)
+            return
         bound = set(e.variables)
         inner = []
         _collect(e.function, inner)

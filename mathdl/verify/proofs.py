@@ -40,6 +40,11 @@ def _rewrite_exp(e: Any) -> Any:
     return e.rewrite(sp.exp)
 
 
+def _rewrite_erf(e: Any) -> Any:
+    """erfc, erfi, ... written with erf (erfc z = 1 − erf z)."""
+    return sp.expand(e.rewrite(sp.erf))
+
+
 def _expand_trig(e: Any) -> Any:
     return sp.expand(sp.expand_trig(e))
 
@@ -85,6 +90,7 @@ REWRITES: dict[str, Any] = {
     "powsimp": sp.powsimp,
     "powdenest": sp.powdenest,
     "rewrite_exp": _rewrite_exp,
+    "rewrite_erf": _rewrite_erf,
     "doit": _doit,
     "linearity_of_sums": _linearity_of_sums,
 }
@@ -100,7 +106,7 @@ def _evaluated(expr: Any) -> Any:
         return sp.diff(expr.expr, *expr.variable_count)
     if isinstance(expr, sp.Trace) and not expr.atoms(sp.MatrixSymbol):  # explicit matrix: evaluate
         return expr.doit()
-    if isinstance(expr, sp.Basic) and expr.has(sp.Derivative, sp.Integral, sp.Sum, sp.Product, sp.Subs):
+    if isinstance(expr, sp.Basic) and expr.has(sp.Derivative, sp.Integral, sp.Sum, sp.Product, sp.Subs, sp.Limit):
         return expr.doit()
     return expr
 
@@ -266,6 +272,10 @@ class Derivation:
 
     def _check_requirements(self, expr: Any, where: str) -> None:
         for kind, e, why in requirements(expr):
+            if kind == "nonzero" and isinstance(e, sp.Basic) and e.is_number and e.is_zero:
+                raise ProofError(f"derive{self._where()}: {where} is evaluated exactly where it is undefined: {why} "
+                                 "is 0 there. No domain can fix that: state the result off that point (one-sided "
+                                 "limits, a subgradient) instead.")
             if not self.domain.implies(kind, e):
                 words = {"nonzero": "≠ 0", "positive": "> 0", "nonnegative": "≥ 0", "invertible": "invertible"}
                 add = {"nonzero": f"sympy.Ne({e}, 0)", "positive": f"{e} > 0", "nonnegative": f"{e} >= 0",
@@ -344,6 +354,9 @@ class Derivation:
         if not isinstance(why, str) or not why.strip():
             raise ValueError("Derivation.step: why must be a non-empty justification string; "
                              f"got {why!r}.")
+        if expr == self.result:
+            raise ProofError(self._failure(self.result, expr, why, "the step repeats the previous line verbatim; it "
+                                           "proves nothing (a tautology): drop it or state what it shows"))
         self._check_requirements(expr, f"step {len(self.steps) + 1}")
         previous = _evaluated(self.result)
         if _is_matrix(previous) != _is_matrix(expr) or (_is_matrix(expr) and previous.shape != expr.shape):
