@@ -79,7 +79,7 @@ def _linearity_of_sums(e: Any) -> Any:
 #: The named, equivalence-preserving rewrites a step may use (none with ``force=True``).
 REWRITES: dict[str, Any] = {
     "expand": sp.expand,
-    "factor": sp.factor,
+    "factor": lambda e: sp.factor(e, deep=True),
     "cancel": sp.cancel,
     "together": sp.together,
     "simplify": sp.simplify,
