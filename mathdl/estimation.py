@@ -26,7 +26,6 @@ from mathdl.probability import (
 
 __all__ = [
     "bayesian_linear_posterior",
-    "expand_sums",
     "linear_log_evidence",
     "log_trapezoid",
     "loglog_slope",
@@ -129,51 +128,6 @@ def sample_variance_estimates(n: int, trials: int, mu: float = 0.0, sigma: float
     x = float(_ndim(mu, "mu", func, 0)) + sigma * np.random.default_rng(seed).standard_normal((trials, n))
     squares = np.sum((x - x.mean(axis=1, keepdims=True)) ** 2, axis=1)
     return squares / n, squares / (n - 1)
-
-
-def expand_sums(expr):
-    r"""Rewrite a SymPy expression by the linearity of finite sums, for derivations that manipulate :math:`\sum_i`.
-
-    Each ``Sum(a_i + c b_i + k)`` becomes ``Sum(a_i) + c Sum(b_i) + n k``: the summand is expanded (logs of
-    products split, which needs the positivity assumptions the symbols carry), split into terms, constant
-    factors are pulled out and sums of constants are evaluated. Every rewrite is an identity, so it can serve as
-    a ``hint=`` of :func:`mathdl.verify.derive` without proving anything by itself.
-
-    Parameters
-    ----------
-    expr : sympy expression
-
-    Returns
-    -------
-    sympy expression, equal to ``expr``
-
-    References
-    ----------
-    Book: Probability, "Maximum likelihood" (claims ``probability.mle-gaussian-mean``,
-    ``probability.map-gaussian-is-l2``).
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> i, n = sp.symbols("i n", integer=True, positive=True)
-    >>> x = sp.IndexedBase("x")
-    >>> expand_sums(sp.Sum(2 * x[i] + 3, (i, 1, n)))
-    3*n + 2*Sum(x[i], (i, 1, n))
-    """
-    import sympy as sp
-
-    def linear(s: sp.Sum) -> sp.Expr:
-        indices = [limit[0] for limit in s.limits]
-        out = sp.Integer(0)
-        for term in sp.Add.make_args(sp.expand(s.function)):
-            const, rest = term.as_independent(*indices, as_Add=False)
-            out += const * sp.Sum(rest, *s.limits).doit()
-        return out
-
-    if not isinstance(expr, sp.Basic):
-        raise TypeError(f"expand_sums: expr must be a SymPy expression; got {type(expr).__name__}.")
-    expanded = sp.expand(sp.expand_log(expr))
-    return sp.expand(expanded.replace(lambda e: isinstance(e, sp.Sum), linear))
 
 
 # --------------------------------------------------------------------------------------------- MAP

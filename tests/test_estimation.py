@@ -2,6 +2,7 @@
 (gradcheck), a closed form or simulation, and bad input. Equation labels refer to book/probability.ipynb."""
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -20,6 +21,10 @@ ROUTE_RTOL = 1e-9
 MC_SIGMAS = 4.0
 #: Tolerance on the fitted log-log slope of the Monte Carlo RMSE (exact value -1/2).
 SLOPE_ATOL = 0.05
+#: Two float64 computations of the same formula, in the same order of operations.
+EXACT_RTOL = 1e-15
+#: Two float64 routes to one quantity that differ by round-off only.
+ROUNDOFF_RTOL = 1e-11
 
 x, mu = sp.symbols("x mu", real=True)
 sigma, tau = sp.symbols("sigma tau", positive=True)
@@ -35,11 +40,11 @@ def test_mle_gaussian_is_the_stationary_point():
     ll = sp.Sum(-(xs[i] - mu) ** 2 / (2 * v) - sp.log(2 * sp.pi * v) / 2, (i, 1, n))
     sum_x = sp.Sum(xs[i], (i, 1, n))
     score = derive(sp.Derivative(ll, mu), claim="probability.mle-gaussian-mean").step(
-        (sum_x - n * mu) / v, "differentiate", hint=estimation.expand_sums)
+        (sum_x - n * mu) / v, "differentiate", rewrite="linearity_of_sums")
     assert sp.solve(score.result, mu) == [sum_x / n]
     S = sp.Sum((xs[i] - mu) ** 2, (i, 1, n))
     score_v = derive(sp.Derivative(ll, v), claim="probability.mle-gaussian-variance").step(
-        -n / (2 * v) + S / (2 * v**2), "differentiate", hint=estimation.expand_sums)
+        -n / (2 * v) + S / (2 * v**2), "differentiate", rewrite="linearity_of_sums")
     Ssym = sp.Symbol("S", positive=True)
     assert sp.solve(score_v.result.subs(S, Ssym), v) == [Ssym / n]
 
@@ -69,10 +74,45 @@ def test_mle_variance_bias_by_simulation():
     assert abs(m - s**2) > 10 * se  # the bias is real, not noise
 
 
-def test_mle_variance_bias_proved():
-    n = sp.Symbol("n", integer=True, positive=True)
-    derive((sigma**2 + mu**2) - (sigma**2 / n + mu**2), ((n - 1) / n * sigma**2, "collect"),
-           claim="probability.mle-variance-bias")
+def _all_samples(values, probs, n):
+    """Every sample of size n from a finite distribution, with its probability (exact expectations, no sampling)."""
+    for idx in itertools.product(range(len(values)), repeat=n):
+        yield values[list(idx)], float(np.prod(probs[list(idx)]))
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_mle_variance_bias_exact_expectation(n):
+    """claim probability.mle-variance-bias, exactly: E[sigma_hat^2] = (n-1)/n sigma^2 and E[s^2] = sigma^2, the
+    expectations taken over every possible sample of a three-point distribution (no simulation)."""
+    values, probs = np.array([-1.0, 0.5, 2.0]), np.array([0.2, 0.5, 0.3])
+    mean = float(values @ probs)
+    var = float(((values - mean) ** 2) @ probs)
+    e_mle = sum(p * estimation.mle_gaussian(x)[1] for x, p in _all_samples(values, probs, n))
+    e_unbiased = sum(p * estimation.unbiased_variance(x) for x, p in _all_samples(values, probs, n))
+    assert e_mle == pytest.approx((n - 1) / n * var, rel=ROUNDOFF_RTOL)
+    assert e_unbiased == pytest.approx(var, rel=ROUNDOFF_RTOL)
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_variance_of_the_mean_exact_expectation(n):
+    """claim probability.monte-carlo-rate, exactly: over every sample of size n, E[(mean - mu)^2] = sigma^2 / n, and
+    the squared standard error of monte_carlo_mean is unbiased for it."""
+    values, probs = np.array([0.0, 1.0, 3.0]), np.array([0.5, 0.3, 0.2])
+    mu = float(values @ probs)
+    var = float(((values - mu) ** 2) @ probs)
+    mse = sum(p * (estimation.monte_carlo_mean(x)[0] - mu) ** 2 for x, p in _all_samples(values, probs, n))
+    se2 = sum(p * estimation.monte_carlo_mean(x)[1] ** 2 for x, p in _all_samples(values, probs, n))
+    assert mse == pytest.approx(var / n, rel=ROUNDOFF_RTOL)
+    assert se2 == pytest.approx(var / n, rel=ROUNDOFF_RTOL)
+
+
+def test_sample_variance_estimates_deterministic_core():
+    """Each row is mu + sigma z with the seed's z; the estimates are its MLE and unbiased variances, exactly."""
+    mle, unbiased = estimation.sample_variance_estimates(4, 7, mu=1.5, sigma=0.5, seed=2)
+    x = 1.5 + 0.5 * np.random.default_rng(2).standard_normal((7, 4))
+    np.testing.assert_allclose(mle, np.var(x, axis=1), rtol=ROUNDOFF_RTOL)
+    np.testing.assert_allclose(unbiased, np.var(x, axis=1, ddof=1), rtol=ROUNDOFF_RTOL)
+    np.testing.assert_allclose(mle, [estimation.mle_gaussian(row)[1] for row in x], rtol=ROUNDOFF_RTOL)
 
 
 def test_estimators_bad_input():
@@ -82,16 +122,6 @@ def test_estimators_bad_input():
         estimation.mle_gaussian(np.zeros((2, 2)))
     with pytest.raises(ValueError, match="n must be an int >= 2"):
         estimation.sample_variance_estimates(1, 10)
-
-
-def test_expand_sums_preserves_value():
-    n, i = sp.Symbol("n", integer=True, positive=True), sp.Symbol("i", integer=True, positive=True)
-    xs = sp.IndexedBase("x", real=True)
-    expr = sp.Sum((xs[i] - mu) ** 2 / (2 * sigma**2) + sp.log(2 * sp.pi * sigma**2) / 2, (i, 1, n))
-    rewritten = estimation.expand_sums(expr)
-    assert rewritten != expr
-    values = {mu: sp.Rational(1, 3), sigma: 2, **{xs[k]: sp.Rational(k, 7) for k in range(1, 5)}}
-    assert sp.simplify(expr.subs(n, 4).doit().subs(values) - rewritten.subs(n, 4).doit().subs(values)) == 0
 
 
 # -------------------------------------------------------------------------------------------------------- MAP
@@ -209,6 +239,22 @@ def test_log_trapezoid_does_not_overflow():
         estimation.log_trapezoid(np.zeros(3), np.array([0.0, 2.0, 1.0]))
 
 
+def test_log_trapezoid_is_exact_for_a_linear_integrand():
+    """The trapezoid rule integrates 1 + w exactly: log of the integral over [0, 2] is log 4."""
+    grid = np.array([0.0, 0.5, 1.25, 2.0])
+    assert estimation.log_trapezoid(np.log1p(grid), grid) == pytest.approx(math.log(4.0), rel=ROUNDOFF_RTOL)
+
+
+def test_bayesian_linear_posterior_one_weight_closed_form(rng):
+    """claim probability.map-ridge: for one weight the posterior precision is sum x^2 / sigma^2 + 1 / tau^2 and the
+    mean is the precision-weighted data term."""
+    xs, y = rng.normal(size=6), rng.normal(size=6)
+    m, S = estimation.bayesian_linear_posterior(xs[:, None], y, 0.4, 1.3)
+    precision = float(xs @ xs) / 0.4**2 + 1 / 1.3**2
+    assert S.shape == (1, 1) and S[0, 0] == pytest.approx(1 / precision, rel=ROUNDOFF_RTOL)
+    assert m[0] == pytest.approx(float(xs @ y) / 0.4**2 / precision, rel=ROUNDOFF_RTOL)
+
+
 # ------------------------------------------------------------------------------------------------ Monte Carlo
 
 def test_monte_carlo_rate_slope():
@@ -219,12 +265,29 @@ def test_monte_carlo_rate_slope():
     assert np.all(np.abs(rmse * np.sqrt(ns) / math.sqrt(2.0) - 1.0) < 0.15)
 
 
-def test_variance_of_the_mean_proved():
-    n = sp.Symbol("n", integer=True, positive=True)
-    t = sp.Symbol("t", real=True)
-    K = sp.Function("K")
-    derive(sp.diff(n * K(t / n), t, 2).subs(t, 0), (sp.Subs(sp.Derivative(K(t), (t, 2)), t, 0) / n, "chain rule"),
-           claim="probability.monte-carlo-rate")
+def test_monte_carlo_rmse_deterministic_core():
+    """The RMSE is sqrt(mean over trials of (row mean of f(z) - truth)^2) with the seed's draws, exactly."""
+    ns = np.array([3, 8])
+    rmse = estimation.monte_carlo_rmse(np.square, 1.0, ns, trials=5, seed=3)
+    rng = np.random.default_rng(3)
+    expected = [math.sqrt(np.mean((np.square(rng.standard_normal((5, n))).mean(axis=1) - 1.0) ** 2)) for n in ns]
+    np.testing.assert_allclose(rmse, expected, rtol=ROUNDOFF_RTOL)
+
+
+def test_monte_carlo_rmse_of_a_constant_is_its_offset():
+    """f(z) = c: every estimate is c, so the RMSE against truth t is |c - t| at every n (no randomness left)."""
+    rmse = estimation.monte_carlo_rmse(lambda z: np.full(z.shape, 2.5), 1.0, np.array([1, 10]), trials=3)
+    np.testing.assert_allclose(rmse, [1.5, 1.5], rtol=EXACT_RTOL)
+
+
+def test_loglog_slope_and_monte_carlo_mean_exact():
+    ns = np.array([1.0, 10.0, 100.0])
+    assert estimation.loglog_slope(ns, 3.0 * ns**-0.5) == pytest.approx(-0.5, rel=ROUNDOFF_RTOL)
+    assert estimation.loglog_slope(ns, 2.0 * ns) == pytest.approx(1.0, rel=ROUNDOFF_RTOL)
+    assert estimation.monte_carlo_mean(np.array([1.0, 3.0, 8.0])) == pytest.approx((4.0, math.sqrt(13.0 / 3.0)),
+                                                                                      rel=ROUNDOFF_RTOL)
+    with pytest.raises(ValueError, match="positive 1-D arrays of one shape"):
+        estimation.loglog_slope(ns, -ns)
 
 
 def test_monte_carlo_mean_standard_error(rng):
@@ -265,3 +328,17 @@ def test_map_routes_agree_property(d, s, t, seed):
     X, y = rng.standard_normal((8, d)), rng.standard_normal(8)
     w_ridge = estimation.ridge_solution(X, y, estimation.map_penalty_strength(s, t))
     np.testing.assert_allclose(estimation.map_linear_gaussian(X, y, s, t), w_ridge, rtol=1e-7, atol=1e-10)
+
+
+def test_boundary_sizes_are_accepted_and_degenerate_grids_refused():
+    """The smallest valid inputs work; a grid with a repeated point, n <= 0 or a zero error is refused."""
+    assert estimation.log_trapezoid(np.zeros(2), np.array([0.0, 2.0])) == pytest.approx(math.log(2.0), rel=EXACT_RTOL)
+    with pytest.raises(ValueError, match="increasing"):
+        estimation.log_trapezoid(np.zeros(3), np.array([0.0, 1.0, 1.0]))
+    assert estimation.loglog_slope(np.array([1.0, 4.0]), np.array([1.0, 0.5])) == pytest.approx(-0.5, rel=ROUNDOFF_RTOL)
+    for ns, errors in ((np.array([0.0, 4.0]), np.array([1.0, 0.5])), (np.array([1.0, 4.0]), np.array([1.0, 0.0]))):
+        with pytest.raises(ValueError, match="positive 1-D arrays"):
+            estimation.loglog_slope(ns, errors)
+    assert estimation.monte_carlo_rmse(np.square, 1.0, np.array([4]), trials=2).shape == (1,)
+    mle, unbiased = estimation.sample_variance_estimates(2, 1, seed=0)
+    assert unbiased[0] == pytest.approx(2 * mle[0], rel=EXACT_RTOL)

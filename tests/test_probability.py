@@ -16,6 +16,10 @@ from mathdl.verify import agree, derive, gradcheck
 
 #: Trapezoid integrals of smooth densities on fine grids.
 QUADRATURE_ATOL = 1e-9
+#: Two float64 computations of the same formula, in the same order of operations.
+EXACT_RTOL = 1e-15
+#: Two float64 routes to one quantity that differ by round-off only.
+ROUNDOFF_RTOL = 1e-11
 
 x, mu = sp.symbols("x mu", real=True)
 sigma, b = sp.symbols("sigma b", positive=True)
@@ -152,6 +156,31 @@ def test_mvn_completed_square_proved():
                        (v, -sp.oo, sp.oo)), (1, "Gaussian integral"), claim="probability.mvn-normalised")
 
 
+def test_mvn_sample_is_mean_plus_cholesky_times_standard_normals(rng):
+    """Deterministic core of mvn_sample (claim probability.mvn-cholesky): x = mu + L z with the seed's z, exactly."""
+    cov, mean = _spd(rng, 3), rng.standard_normal(3)
+    samples = probability.mvn_sample(mean, cov, 50, seed=4)
+    Z = np.random.default_rng(4).standard_normal((50, 3))
+    L = np.linalg.cholesky(cov)
+    np.testing.assert_allclose(samples, mean + Z @ L.T, rtol=EXACT_RTOL, atol=EXACT_RTOL)
+    # a linear map of the draws: the sample covariance is L Cov(z) L^T to round-off, whatever the draws
+    np.testing.assert_allclose(np.cov(samples.T), L @ np.cov(Z.T) @ L.T, rtol=ROUNDOFF_RTOL, atol=ROUNDOFF_RTOL)
+    assert samples.shape == (50, 3)
+
+
+def test_mvn_sample_bad_n():
+    with pytest.raises(ValueError, match="n must be a positive int"):
+        probability.mvn_sample(np.zeros(2), np.eye(2), 0)
+    assert probability.mvn_sample(np.zeros(2), np.eye(2), 1).shape == (1, 2)
+
+
+def test_round_off_asymmetry_is_tolerated_relative_to_the_scale():
+    """Asymmetry below SYMMETRY_RTOL times the largest entry is round-off, not a reason to refuse."""
+    cov = 1e4 * np.eye(2)
+    cov[0, 1] = 5e-7
+    assert np.isfinite(probability.mvn_log_density(np.zeros((1, 2)), np.zeros(2), cov)).all()
+
+
 def test_mvn_sample_has_the_requested_covariance(rng):
     """claim probability.mvn-cholesky: Cov(mu + L z) = Sigma."""
     cov = _spd(rng, 3)
@@ -200,11 +229,15 @@ def test_bayes_posterior_agrees_with_the_rule():
           [p, s, f], domain=(0.01, 0.99), claim="probability.bayes-rule")
 
 
-def test_bayes_rule_follows_from_the_joint_table():
-    q11, q10, q01, q00 = sp.symbols("q11 q10 q01 q00", positive=True)
-    pa, pna = q11 + q10, q01 + q00
-    derive(q11 / (q11 + q01), (q11 / pa * pa / (q11 / pa * pa + q01 / pna * pna), "Bayes"),
-           claim="probability.bayes-rule")
+def test_bayes_posterior_is_the_conditional_of_a_joint_table(rng):
+    """claim probability.bayes-rule against its definition: for any joint table P(h, e), the posterior computed from
+    the prior P(h) and the likelihood P(e | h) is the column P(., e) renormalised, P(h | e) = P(h, e) / P(e)."""
+    for k, m in ((2, 2), (4, 3)):
+        table = rng.dirichlet(np.ones(k * m)).reshape(k, m)
+        prior = table.sum(axis=1)
+        for e in range(m):
+            post = probability.bayes_posterior(prior, table[:, e] / prior)
+            np.testing.assert_allclose(post, table[:, e] / table[:, e].sum(), rtol=EXACT_RTOL)
 
 
 def test_diagnostic_example_is_exact():
@@ -270,42 +303,26 @@ def test_wrong_gradient_is_caught(rng):
     assert not report.passed
 
 
-def test_variance_identity_proved():
-    xs_, ps = sp.symbols("x1:4", real=True), sp.symbols("p1:3", nonnegative=True)
-    probs = [ps[0], ps[1], 1 - ps[0] - ps[1]]
-
-    def E(f):
-        """Expectation of f(X) under the discrete distribution probs on the values xs_."""
-        return sum(p * f(v) for p, v in zip(probs, xs_))
-
-    derive(E(lambda v: (v - E(lambda w: w)) ** 2), (E(lambda v: v**2) - E(lambda v: v) ** 2, "expand"),
-           claim="probability.variance-identity")
+def test_variance_shortcut_on_the_empirical_distribution(rng):
+    """eq (pr-var-identities), Var = E[X^2] - (E X)^2, for the empirical distribution of a sample: the MLE variance
+    (mathdl) equals mean(x^2) - mean(x)^2 and, rescaled, the unbiased variance (claim probability.variance-identity)."""
+    x = rng.normal(0.3, 1.0, 40)
+    var = estimation.mle_gaussian(x)[1]
+    assert var == pytest.approx(np.mean(x**2) - np.mean(x) ** 2, rel=ROUNDOFF_RTOL)
+    assert estimation.unbiased_variance(x) == pytest.approx(40 / 39 * (np.mean(x**2) - np.mean(x) ** 2),
+                                                             rel=ROUNDOFF_RTOL)
 
 
-def test_variance_identity_on_a_random_discrete_distribution(rng):
-    """eq (pr-var-identities): claim probability.variance-identity."""
-    vals_x, vals_y = rng.normal(size=3), rng.normal(size=4)
-    P = rng.dirichlet(np.ones(12)).reshape(3, 4)
-    X, Y = np.meshgrid(vals_x, vals_y, indexing="ij")
-
-    def E(f):
-        """Expectation under the joint table P."""
-        return float(np.sum(P * f))
-
-    def var(f):
-        """Variance under the joint table P."""
-        return E((f - E(f)) ** 2)
-
-    assert var(X) == pytest.approx(E(X**2) - E(X) ** 2, rel=1e-12)
-    cov = E((X - E(X)) * (Y - E(Y)))
-    assert var(X + Y) == pytest.approx(var(X) + var(Y) + 2 * cov, rel=1e-12)
-    Pind = np.outer(rng.dirichlet(np.ones(3)), rng.dirichlet(np.ones(4)))
-
-    def E_ind(f):
-        """Expectation under the product of the marginals Pind."""
-        return float(np.sum(Pind * f))
-
-    assert abs(E_ind((X - E_ind(X)) * (Y - E_ind(Y)))) < 1e-14
+def test_variance_of_a_sum_and_of_independent_terms(rng):
+    """Var[X + Y] = Var X + Var Y + 2 Cov(X, Y) for paired draws (their empirical joint distribution), and Cov = 0
+    when the joint is the product of the marginals (all pairs): claim probability.variance-identity."""
+    x, y = rng.normal(size=30), rng.normal(size=30) + 0.5 * rng.normal(size=30)
+    cov = float(np.mean((x - x.mean()) * (y - y.mean())))
+    var = lambda v: estimation.mle_gaussian(v)[1]  # noqa: E731 - the MLE variance is the empirical variance
+    assert var(x + y) == pytest.approx(var(x) + var(y) + 2 * cov, rel=ROUNDOFF_RTOL)
+    assert abs(cov) > 0.1  # the covariance term matters here
+    pairs = (x[:, None] + y[None, :]).ravel()  # X and Y independent: every pair equally likely
+    assert var(pairs) == pytest.approx(var(x) + var(y), rel=ROUNDOFF_RTOL)
 
 
 # ------------------------------------------------------------------------------------------ losses as NLL
