@@ -360,3 +360,11 @@ def test_nonzero_symbols_and_abs_are_understood():
 
 def test_conditions_on_symbols_absent_from_the_lines_do_not_block_the_recheck():
     derive((x + 1) ** 2, (x**2 + 2 * x + 1, "expand"), domain=[y > 0, x + y < 3])
+
+
+def test_sums_over_real_indexed_symbols_are_rechecked_with_real_entries():
+    j, n = sp.symbols("j n", integer=True, positive=True)
+    w = sp.IndexedBase("w", real=True)
+    d = derive(sp.Sum(sp.log(2 * sp.exp(-w[j] ** 2)), (j, 1, n)),
+               (n * sp.log(2) - sp.Sum(w[j] ** 2, (j, 1, n)), "log of each term", "linearity_of_sums"))
+    assert d.worst < 1e-40

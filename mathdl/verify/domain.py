@@ -408,6 +408,8 @@ def instantiate(exprs: list[Any], domain: Domain, rng: np.random.Generator, near
     mats = sorted({s for e in exprs for s in _atoms(e, sp.MatrixSymbol)}, key=str)
     funcs = sorted({f.func for e in exprs for f in _atoms(e, AppliedUndef)}, key=str)
     dims = sorted({s for m in mats for d in m.shape for s in sp.sympify(d).free_symbols}, key=str)
+    # the label of an IndexedBase is a plain Symbol among the free symbols: its entries get values, not the label
+    labels = {i.base.label for e in exprs for i in _atoms(e, sp.Indexed)}
     for _ in range(200):
         values: dict[Any, Any] = {}
         for s in ints:
@@ -426,7 +428,8 @@ def instantiate(exprs: list[Any], domain: Domain, rng: np.random.Generator, near
             poly = next(k) + sum(next(k) * t for t in dummies) + sum(next(k) * t**2 for t in dummies)
             poly += sum(next(k) * a * b for a in dummies for b in dummies)
             values[f] = sp.Lambda(dummies, poly)
-        reals = sorted((s for s in free if isinstance(s, sp.Symbol) and s not in values), key=str)
+        reals = sorted((s for s in free if isinstance(s, sp.Symbol) and s not in values and s not in labels),
+                       key=str)
         for s in reals:
             values[s] = _draw(s, rng, near and rng.random() < 0.5)
         try:
