@@ -138,3 +138,31 @@ def test_live_explorer_builds():
     with np.errstate(under="ignore"):
         w = F.live_explorer()
     assert w.children[0].value == F.DEFAULTS["activation"]
+
+
+def test_figure_labels_are_mathtext_and_faces_white():
+    import matplotlib.pyplot as plt
+
+    with np.errstate(under="ignore"):
+        fig = F.explorer_figure(**F.DEFAULTS)
+    left, right = fig.axes
+    assert left.get_xlabel() == "$x$" and "$10^{" in right.get_title()
+    assert all("$" in t.get_text() for t in left.get_legend().get_texts())
+    assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    assert min(label.get_fontsize() for label in right.get_xticklabels()) >= F.TICK_SIZE
+    plt.close(fig)
+    fig = F.activation_gallery()
+    assert all(ax.get_title().startswith("$") for ax in fig.axes if ax.get_visible())
+    plt.close(fig)
+
+
+def test_segment_loss_figure():
+    import matplotlib.pyplot as plt
+
+    s = np.linspace(0.0, 1.0, 11)
+    fig = F.segment_loss_figure(s, s * (1 - s))
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "$s$" and len(ax.get_lines()) >= 2  # the loss, its chord (and the zero line)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="segment_loss_figure: s and loss must be 1-D"):
+        F.segment_loss_figure(s, s[:-1])

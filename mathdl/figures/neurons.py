@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ __all__ = [
     "depth_gradient_profile",
     "explorer_figure",
     "live_explorer",
+    "segment_loss_figure",
 ]
 
 #: Activations offered by the explorer, in the order of the chapter.
@@ -32,6 +34,13 @@ DEFAULTS = {"activation": "sigmoid", "depth": 30, "width": 32, "gain": 1.0, "see
 
 #: Limits of the explorer's settings; values outside are rejected with a ValueError.
 LIMITS = {"depth": (1, 300), "width": (1, 64), "gain": (1e-3, 1e3)}
+
+#: Each activation's name in mathtext, for axis labels and legends.
+TEX_NAMES = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}", "leaky_relu": r"\mathrm{lrelu}_{0.1}",
+             "softplus": r"\mathrm{softplus}", "gelu": r"\mathrm{gelu}"}
+
+#: Font sizes (points) that stay legible when a 10-inch figure is scaled to the ~700 px text column.
+TICK_SIZE, LABEL_SIZE, LEGEND_SIZE, TITLE_SIZE = 11, 12, 10.5, 11.5
 
 #: A forward activation beyond this magnitude counts as overflow: the run stops and says so.
 OVERFLOW_LIMIT = 1e150
@@ -175,6 +184,21 @@ def _profile(activation: str, depth: int, width: int, gain: float, seed: int) ->
     return GradientProfile(layers, log_norm_arr, log_bound_arr, stopped_at, message)
 
 
+def _style(ax: Any) -> None:
+    """Legible ticks and a light zero line; the figure itself gets a white face (readable in dark mode)."""
+    ax.tick_params(labelsize=TICK_SIZE)
+    ax.axhline(0, color="0.8", lw=0.8, zorder=0)
+
+
+def _tex_name(name: str) -> str:
+    return TEX_NAMES.get(name, r"\mathrm{" + name.replace("_", r"\_") + "}")
+
+
+def _magnitude_text(message: str) -> str:
+    """The profile's message with its power of ten typeset (``10^-18.1`` -> ``$10^{-18.1}$``)."""
+    return re.sub(r"10\^(-?[0-9.]+)", r"$10^{\1}$", message).replace("|a| > ", "$|a| >$ ")
+
+
 def _curve(name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     f, f_vjp = ELEMENTWISE[name]
     return f(x), f_vjp(np.ones_like(x), x)
@@ -207,15 +231,16 @@ def activation_gallery(names: tuple[str, ...] = ACTIVATION_NAMES,
     x = np.linspace(*x_range, 401)
     cols = 3
     rows = math.ceil(len(names) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(10, 3.0 * rows), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 3.1 * rows), sharex=True, squeeze=False, facecolor="white")
     for ax, name in zip(axes.flat, names):
         y, dy = _curve(name, x)
-        ax.plot(x, y, label=f"{name}(x)")
-        ax.plot(x, dy, "--", label=f"{name}'(x)")
-        ax.axhline(0, color="0.8", lw=0.8)
-        ax.set_title(name)
-        ax.set_xlabel("x")
-        ax.legend(fontsize=8, loc="upper left")
+        tex = _tex_name(name)
+        ax.plot(x, y, label=f"${tex}(x)$")
+        ax.plot(x, dy, "--", label=f"${tex}'(x)$")
+        _style(ax)
+        ax.set_title(f"${tex}$", fontsize=TITLE_SIZE)
+        ax.set_xlabel("$x$", fontsize=LABEL_SIZE)
+        ax.legend(fontsize=LEGEND_SIZE, loc="upper left", framealpha=0.9)
     for ax in list(axes.flat)[len(names):]:
         ax.set_visible(False)
     fig.tight_layout()
@@ -246,22 +271,64 @@ def explorer_figure(activation: str = "sigmoid", depth: int = 30, width: int = 3
     prof = depth_gradient_profile(activation, depth, width, gain, seed)
     x = np.linspace(-5.0, 5.0, 401)
     y, dy = _curve(activation, x)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
-    left.plot(x, y, label=f"{activation}(x)")
-    left.plot(x, dy, "--", label="derivative")
-    left.axhline(0, color="0.8", lw=0.8)
-    left.set_xlabel("x")
-    left.set_title(activation)
-    left.legend(fontsize=8)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.9), facecolor="white")
+    tex = _tex_name(activation)
+    left.plot(x, y, label=f"${tex}(x)$")
+    left.plot(x, dy, "--", label=f"${tex}'(x)$")
+    _style(left)
+    left.set_xlabel("$x$", fontsize=LABEL_SIZE)
+    left.set_title(f"${tex}$ and its derivative", fontsize=TITLE_SIZE)
+    left.legend(fontsize=LEGEND_SIZE, loc="best", framealpha=0.9)
     finite = np.isfinite(prof.log10_norm)
-    right.plot(prof.layers[finite], prof.log10_norm[finite], "o-", ms=3, label="log10 ||g_0|| / ||g_L||")
-    right.plot(prof.layers, prof.log10_bound, ":", color="0.4", label="log10 bound")
-    right.axhline(0, color="0.8", lw=0.8)
-    right.set_xlabel("layers back-propagated through")
-    right.set_ylabel("log10 gradient-norm ratio")
-    right.set_title(prof.message, fontsize=9)
-    right.legend(fontsize=8)
-    fig.suptitle(f"width {width}, weights N(0, {gain:g}^2 / width), seed {seed}", fontsize=9)
+    right.plot(prof.layers[finite], prof.log10_norm[finite], "o-", ms=3,
+               label=r"$\log_{10}\,\Vert g_0\Vert / \Vert g_L\Vert$")
+    right.plot(prof.layers, prof.log10_bound, ":", color="0.4", label=r"$\log_{10}$ of the bound")
+    _style(right)
+    right.set_xlabel("layers back-propagated through", fontsize=LABEL_SIZE)
+    right.set_ylabel(r"$\log_{10}$ gradient-norm ratio", fontsize=LABEL_SIZE)
+    right.set_title(_magnitude_text(prof.message), fontsize=TITLE_SIZE - 1.5)
+    right.legend(fontsize=LEGEND_SIZE, loc="best", framealpha=0.9)
+    fig.suptitle(f"width {width}, weights $N(0,\\, {gain:g}^2/{width})$, seed {seed}", fontsize=TITLE_SIZE - 1)
+    fig.tight_layout()
+    return fig
+
+
+def segment_loss_figure(s: Any, loss: Any) -> Any:
+    """The loss along the straight segment between two weight settings, against its chord.
+
+    Parameters
+    ----------
+    s : ndarray, shape (m,)
+        Positions on the segment :math:`(1 - s)\\theta_A + s\\theta_B`, from 0 to 1.
+    loss : ndarray, shape (m,)
+        The loss at each position.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``s`` and ``loss`` are not 1-D arrays of the same length (at least 2).
+
+    References
+    ----------
+    Book: Neurons, "Not convex in the weights of a hidden layer" (claim ``losses.hidden-layer-nonconvex``).
+    """
+    import matplotlib.pyplot as plt
+
+    s, loss = np.asarray(s, dtype=float), np.asarray(loss, dtype=float)
+    if s.ndim != 1 or s.shape != loss.shape or s.size < 2:
+        raise ValueError(f"segment_loss_figure: s and loss must be 1-D arrays of the same length >= 2; got shapes "
+                         f"{s.shape} and {loss.shape}.")
+    fig, ax = plt.subplots(figsize=(6.5, 3.4), facecolor="white")
+    ax.plot(s, loss, label=r"$L((1-s)\,\theta_A + s\,\theta_B)$")
+    ax.plot([s[0], s[-1]], [loss[0], loss[-1]], "--", color="0.4", label="chord")
+    _style(ax)
+    ax.set_xlabel(r"$s$", fontsize=LABEL_SIZE)
+    ax.set_ylabel("mean squared error", fontsize=LABEL_SIZE)
+    ax.legend(fontsize=LEGEND_SIZE, loc="upper right", framealpha=0.9)
     fig.tight_layout()
     return fig
 
