@@ -481,7 +481,7 @@ class Derivation:
 _STYLE = (
     "<style>"
     ".mathdl-derivation{margin:0.6em 0;max-width:100%}"
-    ".mathdl-step{display:grid;grid-template-columns:minmax(0,1fr) 13em 1.6em;grid-template-areas:'expr why mark';"
+    ".mathdl-step{display:grid;grid-template-columns:minmax(0,1fr) 11em 1.6em;grid-template-areas:'expr why mark';"
     "column-gap:0.8em;align-items:center;margin:0.1em 0}"
     ".mathdl-expr{grid-area:expr;overflow-x:auto;overflow-y:hidden;min-width:0;padding:0.1em 0}"
     ".mathdl-why{grid-area:why;font-size:0.9em;opacity:0.85}"
