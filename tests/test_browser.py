@@ -189,3 +189,33 @@ def test_the_layout_checks_can_fail(browser, book_url):
     assert browser.execute_script(CLIPPING_JS)
     assert browser.execute_script(LITERAL_TEX_JS)
     assert browser.execute_script(MARKS_JS)[1]
+
+
+def _search(browser, book_url, query: str, timeout: float = 30.0) -> list[tuple[str, str]]:
+    """(link, summary text) of each result of the book's own search page."""
+    browser.get(book_url + "search.html?q=" + query)
+    deadline = time.time() + timeout
+    results: list = []
+    while time.time() < deadline:
+        results = browser.execute_script(
+            "return [...document.querySelectorAll('#search-results li')].map(li => "
+            "[li.querySelector('a').getAttribute('href'), (li.querySelector('p.context') || {}).textContent || ''])")
+        done = browser.execute_script("return !!document.querySelector('#search-results p.search-summary')")
+        if done and all(summary for _, summary in results):
+            break
+        time.sleep(0.25)
+    return results
+
+
+def test_searching_a_claim_id_finds_the_chapter_that_proves_it(browser, book_url):
+    results = _search(browser, book_url, "linalg.frobenius-gradient")
+    pages = [href for href, _ in results]
+    assert any("linear_algebra" in p for p in pages), f"the linear algebra chapter is not among {pages}"
+
+
+def test_search_summaries_are_text_not_raw_tex(browser, book_url):
+    results = _search(browser, book_url, "gradient")
+    assert results, "searching 'gradient' found nothing"
+    summaries = " ".join(summary for _, summary in results)
+    for raw in ("\\(", "\\frac", "\\begin", ".ipynb"):
+        assert raw not in summaries, f"search summaries show {raw!r}: {summaries[:300]}"

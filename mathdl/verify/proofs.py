@@ -462,9 +462,10 @@ class Derivation:
             rows.append(f'<div class="mathdl-step"><div class="mathdl-expr">\\(\\displaystyle '
                         f'{html.escape(latex, quote=False)}\\)</div>'
                         f'<div class="mathdl-why">{html.escape(why)}</div>{mark_html}</div>')
+        claim = f'<code class="mathdl-claim">{self.claim}</code> · ' if self.claim else ""
         return (f'{_STYLE}<div class="mathdl-derivation mathdl-{self.kind} tex2jax_process mathjax_process" '
                 f'id="{self.anchor}"><div class="mathdl-rows">{"".join(rows)}</div>'
-                f'<p class="mathdl-domain">for \\({html.escape(self.domain_latex(), quote=False)}\\) — '
+                f'<p class="mathdl-domain">{claim}for \\({html.escape(self.domain_latex(), quote=False)}\\) — '
                 f'{html.escape(self.kind_text())}</p></div>')
 
     def __repr__(self) -> str:
