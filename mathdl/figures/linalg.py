@@ -11,7 +11,20 @@ import numpy as np
 
 from mathdl import spectral
 
-__all__ = ["SvdView", "draw_svd", "svd_explorer", "svd_view"]
+__all__ = ["SvdView", "draw_svd", "jl_figure", "power_iteration_figure", "svd_explorer", "svd_view"]
+
+#: Tick and label sizes that stay legible when a figure is scaled to the ~700 px text column.
+LABEL_SIZE = 11
+TICK_SIZE = 10
+
+
+def _new_axes(figsize: tuple[float, float]):
+    """A figure with a white face (readable in dark mode) and legible ticks."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=figsize, facecolor="white")
+    ax.tick_params(labelsize=TICK_SIZE)
+    return fig, ax
 
 #: The matrix the explorer starts from (and the rendered book shows).
 DEFAULT_MATRIX = ((1.5, 0.5), (0.8, 1.0))
@@ -31,8 +44,9 @@ class SvdView:
     @property
     def title(self) -> str:
         s1, s2 = self.sigma
-        cond = "inf" if s2 == 0 else f"{s1 / s2:.2f}"
-        return f"sigma_1 = {s1:.3f}, sigma_2 = {s2:.3f}, |det A| = {s1 * s2:.3f}, condition number = {cond}"
+        cond = r"\infty" if s2 <= 1e-12 * s1 else f"{s1 / s2:.2f}"  # numerically singular: infinite
+        return (rf"$\sigma_1 = {s1:.3f},\ \sigma_2 = {s2:.3f},\ |\det A| = {s1 * s2:.3f},\ "
+                rf"\sigma_1/\sigma_2 = {cond}$")
 
 
 def svd_view(a: float, b: float, c: float, d: float, points: int = 200) -> SvdView:
@@ -59,27 +73,98 @@ def svd_view(a: float, b: float, c: float, d: float, points: int = 200) -> SvdVi
 
 def draw_svd(view: SvdView, ax=None):
     """Draw the unit circle, its image ellipse, and the singular directions; returns the matplotlib Axes."""
-    import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 5.5))
-    ax.plot(view.circle[:, 0], view.circle[:, 1], color="0.6", lw=1.5, label="unit circle")
-    ax.plot(view.image[:, 0], view.image[:, 1], color="C0", lw=2, label="its image x A")
+        _, ax = _new_axes((5.5, 5.5))
+    ax.plot(view.circle[:, 0], view.circle[:, 1], color="0.6", lw=1.5, label=r"unit circle $\|x\| = 1$")
+    ax.plot(view.image[:, 0], view.image[:, 1], color="C0", lw=2, label=r"its image $\{xA\}$")
     for i, color in enumerate(("C3", "C2")):
         v, s = view.inputs[i], view.axes[i]
         ax.annotate("", xy=v, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=color, lw=1.2, ls="--"))
         ax.annotate("", xy=s, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=color, lw=2))
-        ax.text(*(1.08 * s), f"$\\sigma_{i + 1} v_{i + 1}$", color=color, ha="center", va="center")
+        ax.text(*(1.08 * s), f"$\\sigma_{i + 1} v_{i + 1}$", color=color, ha="center", va="center",
+                fontsize=LABEL_SIZE)
+        ax.text(*(1.12 * v), f"$u_{i + 1}$", color=color, ha="center", va="center", fontsize=LABEL_SIZE)
     lim = 1.25 * max(1.0, float(np.max(np.abs(view.image))))
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
     ax.axhline(0, color="0.85", lw=0.8)
     ax.axvline(0, color="0.85", lw=0.8)
-    ax.set_xlabel("first coordinate")
-    ax.set_ylabel("second coordinate")
-    ax.set_title(view.title, fontsize=9)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_xlabel(r"first coordinate $z_1$", fontsize=LABEL_SIZE)
+    ax.set_ylabel(r"second coordinate $z_2$", fontsize=LABEL_SIZE)
+    ax.set_title(view.title, fontsize=LABEL_SIZE - 1)
+    ax.legend(loc="lower right", fontsize=TICK_SIZE, framealpha=0.9)
+    return ax
+
+
+def power_iteration_figure(errors, ratio: float, anchor: int = 5, ax=None):
+    """Relative error of power iteration per step against the predicted rate ``ratio**(4t)``.
+
+    Parameters
+    ----------
+    errors : sequence of float, length T
+        Relative error of the estimate after steps ``t = 1 .. T``.
+    ratio : float
+        The spectral gap ``sigma_2 / sigma_1`` (in (0, 1)).
+    anchor : int
+        The step at which the predicted line is pinned to the measured error.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    errors = np.asarray(errors, dtype=float)
+    if errors.ndim != 1 or errors.size < anchor:
+        raise ValueError(f"power_iteration_figure: errors must be 1-D with at least {anchor} entries; "
+                         f"got shape {errors.shape}.")
+    if not 0 < ratio < 1:
+        raise ValueError(f"power_iteration_figure: ratio must be sigma_2/sigma_1 in (0, 1); got {ratio}.")
+    if ax is None:
+        _, ax = _new_axes((6.5, 3.8))
+    t = np.arange(1, errors.size + 1)
+    ax.semilogy(t, errors, "o-", ms=3, label="measured")
+    ax.semilogy(t, errors[anchor - 1] * ratio ** (4 * (t - anchor)), "--",
+                label=r"predicted $\propto(\sigma_2/\sigma_1)^{4t}$")
+    ax.set_xlabel(r"iteration $t$", fontsize=LABEL_SIZE)
+    ax.set_ylabel(r"relative error of $\hat\sigma_t$", fontsize=LABEL_SIZE)
+    ax.legend(fontsize=TICK_SIZE, loc="upper right")
+    ax.figure.tight_layout()
+    return ax
+
+
+def jl_figure(ks, measured, guaranteed, n: int, ax=None):
+    """Worst pairwise distortion of random projections against the Johnson–Lindenstrauss guarantee.
+
+    Parameters
+    ----------
+    ks : sequence of int, length m
+        Target dimensions.
+    measured : sequence of float, length m
+        Median (over draws) of the worst distortion at each ``k``.
+    guaranteed : sequence of float, length m
+        The guaranteed ``eps`` at each ``k``; values ``>= 1`` (no guarantee) are not drawn.
+    n : int
+        Number of points (for the reference curve ``3 sqrt(ln n / k)``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ks, measured, guaranteed = (np.asarray(v, dtype=float) for v in (ks, measured, guaranteed))
+    if not (ks.shape == measured.shape == guaranteed.shape and ks.ndim == 1):
+        raise ValueError(f"jl_figure: ks, measured and guaranteed must be 1-D of one length; got shapes "
+                         f"{ks.shape}, {measured.shape}, {guaranteed.shape}.")
+    if ax is None:
+        _, ax = _new_axes((6.5, 3.8))
+    ok = guaranteed < 0.999
+    ax.loglog(ks, measured, "o-", label="measured worst distortion (median of draws)")
+    ax.loglog(ks[ok], guaranteed[ok], "s--", label=r"guaranteed $\varepsilon$ (Johnson–Lindenstrauss)")
+    ax.loglog(ks, 3 * np.sqrt(np.log(n) / ks), ":", label=r"$3\sqrt{\ln n / k}$")
+    ax.set_xlabel(r"target dimension $k$", fontsize=LABEL_SIZE)
+    ax.set_ylabel(r"worst distortion $\varepsilon_{\max}$", fontsize=LABEL_SIZE)
+    ax.legend(fontsize=TICK_SIZE - 1, loc="lower left")
+    ax.figure.tight_layout()
     return ax
 
 
@@ -96,7 +181,7 @@ def svd_explorer():  # pragma: no cover - needs a Jupyter front end; the logic i
     def redraw(_=None):
         with out:
             out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(5.5, 5.5))
+            fig, ax = _new_axes((5.5, 5.5))
             draw_svd(svd_view(*(s.value for s in sliders.values())), ax)
             plt.show()
 
