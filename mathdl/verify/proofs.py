@@ -395,15 +395,19 @@ class Derivation:
         )
 
     # -- display ---------------------------------------------------------------------------------------
-    def domain_latex(self) -> str:
-        """The domain as LaTeX: every free symbol's set and every extra condition."""
+    def domain_parts(self) -> list[str]:
+        """The domain as LaTeX pieces (each free symbol group's set, each extra condition)."""
         symbols: set[Any] = set()
         for e in [self.start, *(s for s, _, _ in self.steps)]:
             if isinstance(e, (sp.Basic, sp.MatrixBase)):
                 symbols |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
                 if isinstance(e, sp.Basic):
                     symbols |= e.atoms(sp.MatrixSymbol)
-        parts = self.domain.describe(symbols)
+        return self.domain.describe(symbols)
+
+    def domain_latex(self) -> str:
+        """The domain as one LaTeX string: every free symbol's set and every extra condition."""
+        parts = self.domain_parts()
         return ",\\ ".join(parts) if parts else r"\text{no free symbols}"
 
     def kind_text(self) -> str:
@@ -463,9 +467,12 @@ class Derivation:
                         f'{html.escape(latex, quote=False)}\\)</div>'
                         f'<div class="mathdl-why">{html.escape(why)}</div>{mark_html}</div>')
         claim = f'<code class="mathdl-claim">{self.claim}</code> · ' if self.claim else ""
+        # one inline formula per condition, so a long domain wraps between conditions on a narrow screen
+        domain = ", ".join(f"\\({html.escape(part, quote=False)}\\)" for part in self.domain_parts()) \
+            or "no free symbols"
         return (f'{_STYLE}<div class="mathdl-derivation mathdl-{self.kind} tex2jax_process mathjax_process" '
                 f'id="{self.anchor}"><div class="mathdl-rows">{"".join(rows)}</div>'
-                f'<p class="mathdl-domain">{claim}for \\({html.escape(self.domain_latex(), quote=False)}\\) — '
+                f'<p class="mathdl-domain">{claim}for {domain} — '
                 f'{html.escape(self.kind_text())}</p></div>')
 
     def __repr__(self) -> str:
