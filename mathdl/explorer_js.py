@@ -13,14 +13,20 @@ from the same source as :mod:`mathdl.optim`:
 
 The page exposes ``window.mathdlExplorer.trajectory(objective, optimizer, hyper, start, steps)`` (same
 arguments and result as :func:`mathdl.optim.trajectory`) and ``window.mathdlExplorer.hyperparameters(label,
-lr, beta)`` (as :func:`mathdl.figures.optimization.explorer_hyperparameters`). Element ids are stable:
-``gd-explorer``, ``gd-objective``, ``gd-optimizer``, ``gd-lr``, ``gd-beta``, ``gd-steps``, ``gd-kappa``,
-``gd-x0``, ``gd-y0``, ``gd-path``, ``gd-contours``, ``gd-loss-path``, ``gd-status``.
+lr, beta)`` (as :func:`mathdl.figures.optimization.explorer_hyperparameters`), with ``defaults`` (each
+objective's learning rate, as log10, and beta, printed from
+:data:`mathdl.figures.optimization.OBJECTIVE_DEFAULTS` and applied when the objective changes) and
+``betaOptimizers`` (the beta slider is disabled for the others). The learning-rate slider moves in log10 units;
+its label and readout show the rate itself. Element ids are stable: ``gd-explorer``, ``gd-objective``,
+``gd-optimizer``, ``gd-lr`` (``gd-lr-label``, ``gd-lr-value``), ``gd-beta``, ``gd-steps``, ``gd-kappa``,
+``gd-x0``, ``gd-y0``, ``gd-path``, ``gd-contours``, ``gd-minimizers``, ``gd-global-min``, ``gd-plot-axes``,
+``gd-loss-path``, ``gd-loss-axes`` (ticks: ``text.gd-xtick``, ``text.gd-ytick``), ``gd-status``.
 
 Book: Optimization, "The gradient-descent explorer".
 """
 from __future__ import annotations
 
+import html
 import math
 
 import sympy as sp
@@ -28,7 +34,7 @@ import sympy as sp
 from mathdl import objectives
 from mathdl.figures import optimization as figures
 
-__all__ = ["explorer_html", "objectives_js"]
+__all__ = ["defaults_js", "explorer_html", "objectives_js"]
 
 #: The bound of :func:`mathdl.optim.trajectory` (the JavaScript stops at the same place).
 BOUND = 1e6
@@ -199,9 +205,11 @@ function hyperparameters(label, lr, beta) {
 }
 """  # noqa: E501 (embedded JavaScript, kept byte for byte)
 
-# Drawing: contours by marching squares, the path, the loss curve on a log scale, the status line.
+# Drawing: contours by marching squares, the path, the loss curve on a log scale, axes with ticks, the status line.
 _DRAWING_JS = r"""
-var W = 360, H = 300, LW = 360, LH = 300, PAD = 34, GRID = %(grid)s, NLEVELS = %(nlevels)s, FLOOR = %(floor)s;
+var W = 360, H = 300, LW = 360, LH = 300, PADL = 44, PADB = 36, PADR = 14, TOP = 8, LTOP = 22;
+var GRID = %(grid)s, NLEVELS = %(nlevels)s, FLOOR = %(floor)s, LOG_LO = -16, LOG_HI = 8;
+var SVGNS = document.getElementById("gd-plot").namespaceURI;   /* the SVG namespace, read off the page */
 
 function contourPath(f, box) {
   var xs = [], ys = [], z = [], i, j, lo = Infinity, hi = -Infinity;
@@ -234,45 +242,103 @@ function contourPath(f, box) {
 }
 
 function toScreen(p, box) {
-  return [PAD + (p[0] - box[0][0]) / (box[0][1] - box[0][0]) * (W - PAD - 6),
-          H - PAD - (p[1] - box[1][0]) / (box[1][1] - box[1][0]) * (H - PAD - 6)];
+  return [PADL + (p[0] - box[0][0]) / (box[0][1] - box[0][0]) * (W - PADL - PADR),
+          H - PADB - (p[1] - box[1][0]) / (box[1][1] - box[1][0]) * (H - PADB - TOP)];
 }
 
 function polyline(points) {
   return points.map(function (q, i) { return (i === 0 ? "M" : "L") + q[0].toFixed(2) + " " + q[1].toFixed(2); }).join("");
 }
 
+function lossX(k, steps) { return PADL + k / Math.max(1, steps) * (LW - PADL - PADR); }
+function lossY(e) { return LH - PADB - (e - LOG_LO) / (LOG_HI - LOG_LO) * (LH - PADB - LTOP); }
+
 function lossPoints(losses, fmin, steps) {
-  var LO = -16, HI = 8;
   return losses.map(function (v, k) {
-    var gap = Math.max(v - fmin, FLOOR), y = Math.min(Math.max(Math.log10(gap), LO - 1), HI + 1);
-    return [PAD + k / Math.max(1, steps) * (LW - PAD - 6), LH - PAD - (y - LO) / (HI - LO) * (LH - PAD - 6)];
+    var gap = Math.max(v - fmin, FLOOR), y = Math.min(Math.max(Math.log10(gap), LOG_LO - 1), LOG_HI + 1);
+    return [lossX(k, steps), lossY(y)];
   });
+}
+
+/* About n "nice" tick values (1, 2 or 5 times a power of ten) covering [lo, hi]; integers if integer is set. */
+function niceTicks(lo, hi, n, integer) {
+  var raw = (hi - lo) / n, mag = Math.pow(10, Math.floor(Math.log10(raw))), r = raw / mag;
+  var step = (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag, out = [];
+  if (integer) { step = Math.max(1, Math.round(step)); }
+  for (var v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step) {
+    out.push(Number((Math.round(v / step) * step).toFixed(10)));
+  }
+  return out;
+}
+
+function svgEl(tag, attrs, text) {
+  var el = document.createElementNS(SVGNS, tag);
+  Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+  if (text !== undefined) { el.textContent = text; }
+  return el;
+}
+
+/* Fill group g with an axis frame, tick marks and labelled ticks: xt, yt are [[screen position, label], ...]. */
+function drawAxes(g, x0, x1, y0, y1, xt, yt) {
+  while (g.firstChild) { g.removeChild(g.firstChild); }
+  g.appendChild(svgEl("path", {d: "M" + x0 + " " + y0 + "H" + x1 + "M" + x0 + " " + y0 + "V" + y1,
+                               stroke: "#333", "stroke-width": "1", fill: "none"}));
+  xt.forEach(function (t) {
+    g.appendChild(svgEl("path", {d: "M" + t[0].toFixed(1) + " " + y0 + "v4", stroke: "#333"}));
+    g.appendChild(svgEl("text", {x: t[0].toFixed(1), y: y0 + 15, "font-size": "10", "text-anchor": "middle",
+                                 "class": "gd-tick gd-xtick"}, t[1]));
+  });
+  yt.forEach(function (t) {
+    g.appendChild(svgEl("path", {d: "M" + x0 + " " + t[0].toFixed(1) + "h-4", stroke: "#333"}));
+    g.appendChild(svgEl("text", {x: x0 - 6, y: (t[0] + 3.5).toFixed(1), "font-size": "10", "text-anchor": "end",
+                                 "class": "gd-tick gd-ytick"}, t[1]));
+  });
+}
+
+function plotAxes(box) {
+  var xt = niceTicks(box[0][0], box[0][1], 4, false).map(function (v) { return [toScreen([v, box[1][0]], box)[0], String(v)]; });
+  var yt = niceTicks(box[1][0], box[1][1], 4, false).map(function (v) { return [toScreen([box[0][0], v], box)[1], String(v)]; });
+  drawAxes(document.getElementById("gd-plot-axes"), PADL, W - PADR, H - PADB, TOP, xt, yt);
+}
+
+function lossAxes(steps) {
+  var xt = niceTicks(0, Math.max(1, steps), 5, true).map(function (k) { return [lossX(k, steps), String(k)]; });
+  var yt = [];
+  for (var e = LOG_LO; e <= LOG_HI; e += 4) { yt.push([lossY(e), "1e" + e]); }
+  drawAxes(document.getElementById("gd-loss-axes"), PADL, LW - PADR, LH - PADB, LTOP, xt, yt);
 }
 """  # noqa: E501 (embedded JavaScript, kept byte for byte)
 
 _CONTROLS_JS = r"""
-var ui = {}, cache = {key: null};
+var ui = {}, cache = {key: null, steps: null};
 ["objective", "optimizer", "lr", "beta", "steps", "kappa", "x0", "y0"].forEach(function (k) {
   ui[k] = document.getElementById("gd-" + k);
 });
 
 function setText(id, text) { document.getElementById(id).textContent = text; }
 
+function usesBeta(label) { return BETA_OPTIMIZERS.indexOf(label) >= 0; }
+
 function redraw() {
   var name = ui.objective.value, kappa = Number(ui.kappa.value), lr = Math.pow(10, Number(ui.lr.value));
   var beta = Number(ui.beta.value), steps = Number(ui.steps.value), start = [Number(ui.x0.value), Number(ui.y0.value)];
   var f = objectiveOf({name: name, kappa: kappa}), box = f.spec.box, key = name + ":" + kappa;
   ui.kappa.disabled = name !== "quadratic";
+  ui.beta.disabled = !usesBeta(ui.optimizer.value);
   setText("gd-lr-value", lr.toPrecision(3)); setText("gd-beta-value", beta.toFixed(2));
   setText("gd-steps-value", String(steps)); setText("gd-kappa-value", String(kappa));
   setText("gd-x0-value", start[0].toFixed(2)); setText("gd-y0-value", start[1].toFixed(2));
   if (cache.key !== key) {
     document.getElementById("gd-contours").setAttribute("d", contourPath(f, box));
-    document.getElementById("gd-minimizers").setAttribute("d", f.spec.minimizers.map(function (m) {
-      var s = toScreen(m, box); return "M" + (s[0] - 4) + " " + s[1] + "h8M" + s[0] + " " + (s[1] - 4) + "v8"; }).join(""));
+    var mins = f.spec.minimizers, g0 = toScreen(mins[0], box);
+    document.getElementById("gd-global-min").setAttribute("transform", "translate(" + g0[0].toFixed(2) + " " + g0[1].toFixed(2) + ")");
+    document.getElementById("gd-minimizers").setAttribute("d", mins.slice(1).map(function (m) {
+      var q = toScreen(m, box);
+      return "M" + (q[0] + 5).toFixed(2) + " " + q[1].toFixed(2) + "a5 5 0 1 0 -10 0a5 5 0 1 0 10 0"; }).join(""));
+    plotAxes(box);
     cache.key = key;
   }
+  if (cache.steps !== steps) { lossAxes(steps); cache.steps = steps; }
   var hp = hyperparameters(ui.optimizer.value, lr, beta);
   var run = trajectory({name: name, kappa: kappa}, hp[0], hp[1], start, steps);
   document.getElementById("gd-path").setAttribute("d", polyline(run.path.map(function (q) { return toScreen(q, box); })));
@@ -285,13 +351,15 @@ function redraw() {
   document.getElementById("gd-status").setAttribute("data-status", run.status === "ok" ? "ok" : "stopped");
 }
 
-function resetStart() {
-  var spec = OBJECTIVES[ui.objective.value];
+/* A new objective: its own learning rate and beta (OBJECTIVE_DEFAULTS), its window and default start. */
+function applyObjectiveDefaults() {
+  var name = ui.objective.value, spec = OBJECTIVES[name], d = OBJECTIVE_DEFAULTS[name];
+  ui.lr.value = d.log10_lr; ui.beta.value = d.beta;
   ui.x0.min = spec.box[0][0]; ui.x0.max = spec.box[0][1]; ui.x0.value = spec.start[0];
   ui.y0.min = spec.box[1][0]; ui.y0.max = spec.box[1][1]; ui.y0.value = spec.start[1];
 }
 
-ui.objective.addEventListener("change", function () { resetStart(); redraw(); });
+ui.objective.addEventListener("change", function () { applyObjectiveDefaults(); redraw(); });
 ui.optimizer.addEventListener("change", redraw);
 ["lr", "beta", "steps", "kappa", "x0", "y0"].forEach(function (k) { ui[k].addEventListener("input", redraw); });
 redraw();
@@ -303,6 +371,9 @@ _STYLE = """
   gap: 4px 14px; margin-bottom: 6px; }
 #gd-explorer label { display: flex; align-items: center; gap: 6px; }
 #gd-explorer input[type=range] { flex: 1; }
+#gd-explorer input:disabled, #gd-explorer select:disabled { opacity: 0.4; }
+#gd-explorer label:has(input:disabled) .gd-label, #gd-explorer label:has(input:disabled) output { opacity: 0.45; }
+#gd-explorer .gd-legend { margin: 2px 0; font-size: 12px; }
 #gd-explorer output { min-width: 3.5em; font-variant-numeric: tabular-nums; }
 #gd-explorer .gd-plots { display: flex; flex-wrap: wrap; gap: 8px; }
 #gd-explorer svg { background: #fff; border: 1px solid #eee; max-width: 100%; height: auto; }
@@ -310,9 +381,26 @@ _STYLE = """
 """
 
 
-def _slider(key: str, label: str, lo: float, hi: float, step: float, value: float) -> str:
-    return (f'<label for="gd-{key}">{label} <input type="range" id="gd-{key}" min="{lo!r}" max="{hi!r}" '
-            f'step="{step!r}" value="{value!r}"><output id="gd-{key}-value"></output></label>')
+def _slider(key: str, label: str, lo: float, hi: float, step: float, value: float, disabled: bool = False) -> str:
+    attr = " disabled" if disabled else ""
+    return (f'<label for="gd-{key}" id="gd-{key}-label"><span class="gd-label">{label}</span> <input type="range" '
+            f'id="gd-{key}" min="{lo!r}" max="{hi!r}" step="{step!r}" value="{value!r}"{attr}>'
+            f'<output id="gd-{key}-value" for="gd-{key}"></output></label>')
+
+
+def defaults_js() -> str:
+    """The per-objective defaults and the optimizers that read beta, printed from
+    :data:`mathdl.figures.optimization.OBJECTIVE_DEFAULTS` and :data:`~mathdl.figures.optimization.BETA_OPTIMIZERS`.
+
+    Examples
+    --------
+    >>> "rosenbrock: {log10_lr: -3.0, beta: 0.9}" in defaults_js()
+    True
+    """
+    rows = ",\n".join(f"  {name}: {{log10_lr: {_number(v['log10_lr'])}, beta: {_number(v['beta'])}}}"
+                      for name, v in figures.OBJECTIVE_DEFAULTS.items())
+    opts = ", ".join(f'"{o}"' for o in figures.BETA_OPTIMIZERS)
+    return f"var OBJECTIVE_DEFAULTS = {{\n{rows}\n}};\nvar BETA_OPTIMIZERS = [{opts}];"
 
 
 def explorer_html() -> str:
@@ -334,47 +422,57 @@ def explorer_html() -> str:
     controls = "".join([
         f'<label for="gd-objective">objective <select id="gd-objective">{options}</select></label>',
         f'<label for="gd-optimizer">optimizer <select id="gd-optimizer">{opt_options}</select></label>',
-        _slider("lr", "log<sub>10</sub> learning rate", *figures.LOG10_LR_RANGE, 0.01, round(math.log10(d["lr"]), 2)),
-        _slider("beta", "momentum / &beta;", *figures.BETA_RANGE, 0.01, d["beta"]),
+        _slider("lr", html.escape(figures.LR_LABEL), *figures.LOG10_LR_RANGE, 0.01,
+                figures.OBJECTIVE_DEFAULTS[d["objective"]]["log10_lr"]),
+        _slider("beta", "momentum / &beta;", *figures.BETA_RANGE, 0.01, d["beta"],
+                disabled=not figures.uses_beta(d["optimizer"])),
         _slider("steps", "steps", *figures.STEPS_RANGE, 1, d["steps"]),
         _slider("kappa", "condition number &kappa;", *figures.KAPPA_RANGE, 1.0, d["kappa"]),
         _slider("x0", "start x", xa, xb, 0.05, d["start"][0]),
         _slider("y0", "start y", ya, yb, 0.05, d["start"][1]),
     ])
-    ticks = "".join(
-        f'<text x="4" y="{300 - 34 - (e + 16) / 24 * (300 - 34 - 6) + 4:.1f}" font-size="10">1e{e}</text>'
-        for e in range(-16, 9, 4))
     svg_plot = (
         '<svg id="gd-plot" width="360" height="300" viewBox="0 0 360 300" role="img" '
         'aria-label="contours of the objective with the optimizer\'s trajectory">'
+        '<g id="gd-plot-axes"></g>'
         '<path id="gd-contours" d="" fill="none" stroke="#aaa" stroke-width="0.7"/>'
-        '<path id="gd-minimizers" d="" stroke="#2e8b57" stroke-width="2"/>'
+        '<path id="gd-minimizers" d="" fill="none" stroke="#000" stroke-width="1.5"/>'
+        '<path id="gd-global-min" transform="translate(-20 -20)" d="M0 -8L2.4 -2.5L8.2 -2.5L3.5 1L5.3 6.6L0 3.3'
+        'L-5.3 6.6L-3.5 1L-8.2 -2.5L-2.4 -2.5Z" fill="gold" stroke="#000" stroke-width="1"/>'
         '<path id="gd-path" d="" fill="none" stroke="#c0392b" stroke-width="1.4"/>'
         '<circle id="gd-start" r="3.5" cx="0" cy="0" fill="#000"/>'
-        '<text x="200" y="296" font-size="11">x</text><text x="4" y="140" font-size="11">y</text></svg>'
+        '<text x="200" y="296" font-size="12" font-style="italic" text-anchor="middle">x</text>'
+        '<text x="8" y="150" font-size="12" font-style="italic">y</text></svg>'
     )
     svg_loss = (
         '<svg id="gd-loss" width="360" height="300" viewBox="0 0 360 300" role="img" '
         'aria-label="loss gap f - f* per step, log scale">'
-        f'{ticks}<path id="gd-loss-path" d="" fill="none" stroke="#1f77b4" stroke-width="1.5"/>'
-        '<text x="150" y="296" font-size="11">step k</text>'
-        '<text x="150" y="14" font-size="11">f(x_k) - f* (log scale)</text></svg>'
+        '<g id="gd-loss-axes"></g>'
+        '<path id="gd-loss-path" d="" fill="none" stroke="#1f77b4" stroke-width="1.5"/>'
+        '<text x="200" y="296" font-size="12" text-anchor="middle">step <tspan font-style="italic">k</tspan></text>'
+        '<text x="200" y="15" font-size="12" text-anchor="middle">f(x<tspan font-size="9" dy="3">k</tspan>'
+        '<tspan dy="-3">) − f* (log scale)</tspan></text></svg>'
     )
+    legend = ('<p class="gd-legend"><span style="color:#b8860b">&#9733;</span> global minimum &nbsp; '
+              '&#9675; local minima &nbsp; <span style="color:#c0392b">&#9473;</span> trajectory &nbsp; '
+              '&#9679; start</p>')
     script = "\n".join([
         "(function () {",
         '"use strict";',
         objectives_js(),
         _OPTIMIZERS_JS % {"bound": _number(BOUND), "kappa": _number(d["kappa"])},
+        defaults_js(),
         _DRAWING_JS % {"grid": figures.CONTOUR_GRID // 2, "nlevels": figures.CONTOUR_LEVELS,
                        "floor": _number(figures.GAP_FLOOR)},
-        "window.mathdlExplorer = {trajectory: trajectory, hyperparameters: hyperparameters, objectives: OBJECTIVES};",
+        "window.mathdlExplorer = {trajectory: trajectory, hyperparameters: hyperparameters, objectives: OBJECTIVES,"
+        " defaults: OBJECTIVE_DEFAULTS, betaOptimizers: BETA_OPTIMIZERS};",
         _CONTROLS_JS,
         "})();",
     ])
     return (
         f'<div id="gd-explorer"><style>{_STYLE}</style>'
         f'<div class="gd-controls">{controls}</div>'
-        f'<div class="gd-plots">{svg_plot}{svg_loss}</div>'
+        f'<div class="gd-plots">{svg_plot}{svg_loss}</div>{legend}'
         f'<p id="gd-status" data-status="ok"></p>'
         f"<script>\n{script}\n</script></div>"
     )

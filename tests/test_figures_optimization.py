@@ -26,6 +26,39 @@ def test_hyperparameter_mapping():
         figs.explorer_hyperparameters("lbfgs", 0.1, 0.9)
 
 
+def test_beta_is_read_only_by_the_momentum_and_adaptive_optimizers():
+    """uses_beta is True exactly for the optimizers whose hyper-parameters change with beta."""
+    for label in figs.EXPLORER_OPTIMIZERS:
+        reads_beta = figs.explorer_hyperparameters(label, 0.1, 0.5) != figs.explorer_hyperparameters(label, 0.1, 0.7)
+        assert figs.uses_beta(label) == reads_beta, label
+    assert not figs.uses_beta("gd") and not figs.uses_beta("newton")
+    with pytest.raises(ValueError, match="uses_beta: optimizer must be one of"):
+        figs.uses_beta("lbfgs")
+
+
+def test_objective_defaults_lie_on_the_slider_grid_and_converge_for_gd():
+    """Every objective has its own default (lr, beta), on the log-slider grid and inside the slider ranges, and
+    gradient descent from the objective's start stays finite with it (Rosenbrock with the quadratic's 0.178
+    diverges at step 2)."""
+    assert set(figs.OBJECTIVE_DEFAULTS) == set(objectives.NAMES)
+    for name in objectives.NAMES:
+        d = figs.OBJECTIVE_DEFAULTS[name]
+        assert figs.LOG10_LR_RANGE[0] <= d["log10_lr"] <= figs.LOG10_LR_RANGE[1]
+        assert round(d["log10_lr"], 2) == d["log10_lr"]
+        assert figs.BETA_RANGE[0] <= d["beta"] <= figs.BETA_RANGE[1]
+        assert figs.objective_defaults(name) == {"lr": 10.0 ** d["log10_lr"], "beta": d["beta"]}
+        for optimizer in figs.EXPLORER_OPTIMIZERS:
+            view = figs.explorer_view(name, optimizer=optimizer, lr=None, beta=None, start=None)
+            assert view.lr == 10.0 ** d["log10_lr"] and view.beta == d["beta"]
+            if optimizer in ("gd", "momentum"):
+                assert view.run.status == "ok", (name, optimizer, view.run.status)
+            assert np.all(np.isfinite(view.run.path))
+    assert figs.explorer_view("rosenbrock", lr=figs.DEFAULTS["lr"], start=None).message == "diverged at step 2"
+    assert figs.DEFAULTS["lr"] == figs.objective_defaults(figs.DEFAULTS["objective"])["lr"]
+    with pytest.raises(ValueError, match="objective_defaults: name must be one of"):
+        figs.objective_defaults("himmelblau")
+
+
 def test_explorer_view_is_the_optim_trajectory():
     view = figs.explorer_view("rosenbrock", optimizer="adam", lr=0.05, beta=0.8, steps=50, start=(-1.0, 2.0))
     run = optim.trajectory(objectives.rosenbrock(), "adam", np.array([-1.0, 2.0]), 50, lr=0.05, betas=(0.8, 0.999))
@@ -96,6 +129,68 @@ def test_widgets_drive_the_figure():
     assert explorer.status.value.count("diverged at step") == 1
 
 
+def test_widget_labels_match_readouts_and_beta_is_disabled_where_unused():
+    pytest.importorskip("ipywidgets")
+    explorer = figs.GDExplorer()
+    # the learning-rate slider is a log slider: its value (what the readout shows) is eta, as its label says
+    assert explorer.lr.description == figs.LR_LABEL and "η" in figs.LR_LABEL and "log10" not in figs.LR_LABEL
+    assert explorer.lr.value == pytest.approx(figs.DEFAULTS["lr"]) and explorer.figure.view.lr == explorer.lr.value
+    for label in figs.EXPLORER_OPTIMIZERS:
+        explorer.optimizer.value = label
+        assert explorer.beta.disabled == (label in ("gd", "newton")), label
+    explorer.optimizer.value = "adam"
+    assert "β" in explorer.title.value and "beta" not in explorer.title.value   # Unicode, not ASCII names
+
+
+def test_widget_objective_change_applies_its_defaults():
+    pytest.importorskip("ipywidgets")
+    explorer = figs.GDExplorer()
+    explorer.beta.value = 0.3
+    for name in ("rosenbrock", "wells", "saddle", "quadratic"):
+        explorer.objective.value = name
+        d = figs.objective_defaults(name)
+        assert explorer.lr.value == pytest.approx(d["lr"], rel=1e-12) and explorer.beta.value == d["beta"]
+        assert explorer.figure.view.lr == explorer.lr.value
+        assert "diverged" not in explorer.status.value, (name, explorer.status.value)
+        assert np.all(np.isfinite(explorer.figure.view.run.path))
+    explorer.objective.value = "rosenbrock"
+    explorer.lr.value = 10 ** figs.LOG10_LR_RANGE[1]                 # extreme settings: divergence, shown
+    explorer.beta.value = figs.BETA_RANGE[1]
+    explorer.steps.value = figs.STEPS_RANGE[1]
+    assert "diverged at step" in explorer.status.value
+
+
+def test_figure_labels_are_mathtext_and_axes_have_ticks():
+    import matplotlib.pyplot as plt
+
+    fig = figs.draw_explorer()
+    ax, loss_ax = fig.axes[:2]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$x$", "$y$")
+    assert loss_ax.get_xlabel() == "step $k$" and loss_ax.get_ylabel() == "$f(x_k) - f^*$"
+    fig.canvas.draw()
+    for axis in (ax.xaxis, ax.yaxis, loss_ax.xaxis, loss_ax.yaxis):
+        labels = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+        assert len(labels) >= 3, labels
+    steps = [float(t.get_text().replace("\u2212", "-")) for t in loss_ax.xaxis.get_ticklabels() if t.get_text()]
+    assert all(s == int(s) for s in steps)                                   # integer step ticks
+    assert "$\\eta$" in fig.texts[0].get_text()
+    plt.close(fig)
+
+
+def test_global_minimum_is_marked_distinctly():
+    import matplotlib.pyplot as plt
+
+    wells = objectives.wells()
+    ax, _ = figs.draw_runs(wells, {"a": optim.trajectory(wells, "sgd", [0.5, 0.5], 5, lr=0.01)}, run_legend=False)
+    glob = [ln for ln in ax.get_lines() if ln.get_label() == "global minimum"]
+    local = [ln for ln in ax.get_lines() if ln.get_label() == "local minima"]
+    np.testing.assert_array_equal(glob[0].get_xydata(), wells.minimizers[:1])
+    np.testing.assert_array_equal(local[0].get_xydata(), wells.minimizers[1:])
+    assert glob[0].get_marker() != local[0].get_marker()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["global minimum", "local minima"]
+    plt.close("all")
+
+
 def test_static_explorer_figure_shows_the_default_state():
     import matplotlib.pyplot as plt
 
@@ -122,11 +217,24 @@ def test_html_is_deterministic_offline_and_has_stable_ids():
     html = explorer_js.explorer_html()
     assert html == explorer_js.explorer_html()
     assert not re.search(r"(https?:)?//[a-z0-9]", html, flags=re.I), "no external URL may appear"
-    for element in ("gd-explorer", "gd-objective", "gd-optimizer", "gd-lr", "gd-beta", "gd-steps", "gd-kappa",
-                    "gd-x0", "gd-y0", "gd-path", "gd-contours", "gd-loss-path", "gd-status"):
+    for element in ("gd-explorer", "gd-objective", "gd-optimizer", "gd-lr", "gd-lr-label", "gd-lr-value",
+                    "gd-beta", "gd-steps", "gd-kappa", "gd-x0", "gd-y0", "gd-path", "gd-contours", "gd-global-min",
+                    "gd-minimizers", "gd-plot-axes", "gd-loss-path", "gd-loss-axes", "gd-status"):
         assert f'id="{element}"' in html
     assert "window.mathdlExplorer" in html
     assert "<script src" not in html and "<link" not in html
+
+
+def test_html_labels_defaults_and_beta_state_come_from_python():
+    html = explorer_js.explorer_html()
+    assert "log<sub>10</sub>" not in html and figs.LR_LABEL in html     # the label names eta, the readout shows eta
+    assert re.search(r'id="gd-beta" [^>]*disabled', html)              # the default optimizer, gd, ignores beta
+    table = explorer_js.defaults_js()
+    assert table in html
+    for name, d in figs.OBJECTIVE_DEFAULTS.items():
+        assert f"{name}: {{log10_lr: {d['log10_lr']!r}, beta: {d['beta']!r}}}" in table
+    assert 'var BETA_OPTIMIZERS = ["momentum", "nesterov", "rmsprop", "adam"];' in table
+    assert "applyObjectiveDefaults" in html and "ui.beta.disabled = !usesBeta" in html
 
 
 def test_loss_gaps_contour_levels_and_grid_exact():
@@ -152,6 +260,7 @@ def test_draw_runs_plots_the_paths():
     obj = objectives.quadratic(4.0)
     run = optim.trajectory(obj, "sgd", [1.0, 1.0], 10, lr=0.1)
     ax, loss_ax = figs.draw_runs(obj, {"GD": run})
+    assert ax.get_legend() is None and "GD" in [t.get_text() for t in loss_ax.get_legend().get_texts()]
     line = [ln for ln in ax.get_lines() if ln.get_label() == "GD"][0]
     np.testing.assert_array_equal(line.get_xydata(), run.path)
     loss_line = [ln for ln in loss_ax.get_lines() if ln.get_label() == "GD"][0]

@@ -196,7 +196,8 @@ def _enumerated_moments(n: int, B: int, replace: bool):
     batches = list(itertools.product(range(n), repeat=B)) if replace else list(itertools.combinations(range(n), B))
     means = [sum(g[i] for i in batch) / B for batch in batches]
     gbar = sum(g) / n
-    expectation = sum(means) / len(batches)
+    # the average over all batches, kept unevaluated (evaluated, it would already be gbar: nothing to prove)
+    expectation = sp.Mul(sp.Rational(1, len(batches)), sp.Add(*means, evaluate=False), evaluate=False)
     variance = sum((m - gbar) ** 2 for m in means) / len(batches)
     sigma2 = sum((gi - gbar) ** 2 for gi in g) / n
     return expectation, variance, gbar, sigma2

@@ -16,8 +16,11 @@ import numpy as np
 from mathdl import objectives, optim
 
 __all__ = [
+    "BETA_OPTIMIZERS",
     "DEFAULTS",
     "EXPLORER_OPTIMIZERS",
+    "LR_LABEL",
+    "OBJECTIVE_DEFAULTS",
     "ExplorerFigure",
     "ExplorerView",
     "GDExplorer",
@@ -28,6 +31,8 @@ __all__ = [
     "explorer_view",
     "gd_explorer",
     "loss_gaps",
+    "objective_defaults",
+    "uses_beta",
 ]
 
 #: The explorer's optimizers: label -> what the menu shows.
@@ -40,10 +45,29 @@ EXPLORER_OPTIMIZERS = {
     "newton": "Newton",
 }
 
+#: The optimizers that read the momentum / beta slider (heavy ball's and Nesterov's momentum, RMSProp's alpha,
+#: Adam's beta1). Gradient descent and Newton ignore it, so both explorers disable that slider for them.
+BETA_OPTIMIZERS = ("momentum", "nesterov", "rmsprop", "adam")
+
+#: Each objective's default learning rate (as log10 eta, a point of the log-slider grid) and momentum / beta,
+#: applied whenever the objective changes, in the ipywidgets explorer and the JavaScript one alike (the JavaScript
+#: table is printed from this one). Gradient descent is stable with each: quadratic (kappa = 10) 0.178 < 2/L = 0.2;
+#: Rosenbrock 1e-3 (its curvature near the start is ~ 1000: 0.178 diverges at step 2); saddle 0.1; wells 0.0316.
+OBJECTIVE_DEFAULTS = {
+    "quadratic": {"log10_lr": -0.75, "beta": 0.9},
+    "rosenbrock": {"log10_lr": -3.0, "beta": 0.9},
+    "saddle": {"log10_lr": -1.0, "beta": 0.5},
+    "wells": {"log10_lr": -1.5, "beta": 0.9},
+}
+
+#: The label of the learning-rate slider: the slider moves on a log scale, its readout shows eta itself.
+LR_LABEL = "learning rate η (log scale)"
+
 #: The explorer's default state: what the rendered book shows and the live explorer starts from. The learning
 #: rate 10**-0.75 ~ 0.178 lies on the log-slider grid and zigzags along y (factor 1 - 10 lr ~ -0.78).
-DEFAULTS = {"objective": "quadratic", "kappa": 10.0, "optimizer": "gd", "lr": 10 ** -0.75, "beta": 0.9, "steps": 60,
-            "start": (-1.8, 1.0)}
+DEFAULTS = {"objective": "quadratic", "kappa": 10.0, "optimizer": "gd",
+            "lr": 10 ** OBJECTIVE_DEFAULTS["quadratic"]["log10_lr"], "beta": OBJECTIVE_DEFAULTS["quadratic"]["beta"],
+            "steps": 60, "start": (-1.8, 1.0)}
 
 #: Slider ranges shared by the ipywidgets and the JavaScript explorers.
 LOG10_LR_RANGE = (-4.0, 0.5)
@@ -57,6 +81,33 @@ GAP_FLOOR = 1e-16
 CONTOUR_LEVELS = 14
 #: Grid points per axis for the contour plot.
 CONTOUR_GRID = 80
+
+
+def objective_defaults(name: str) -> dict:
+    """The learning rate and momentum / beta the explorer switches to when objective ``name`` is chosen.
+
+    Examples
+    --------
+    >>> objective_defaults("rosenbrock")
+    {'lr': 0.001, 'beta': 0.9}
+    """
+    if name not in OBJECTIVE_DEFAULTS:
+        raise ValueError(f"objective_defaults: name must be one of {list(OBJECTIVE_DEFAULTS)}; got {name!r}.")
+    d = OBJECTIVE_DEFAULTS[name]
+    return {"lr": 10.0 ** d["log10_lr"], "beta": d["beta"]}
+
+
+def uses_beta(optimizer: str) -> bool:
+    """Whether the explorer's ``optimizer`` reads the momentum / beta slider (not gradient descent, not Newton).
+
+    Examples
+    --------
+    >>> uses_beta("adam"), uses_beta("gd"), uses_beta("newton")
+    (True, False, False)
+    """
+    if optimizer not in EXPLORER_OPTIMIZERS:
+        raise ValueError(f"uses_beta: optimizer must be one of {list(EXPLORER_OPTIMIZERS)}; got {optimizer!r}.")
+    return optimizer in BETA_OPTIMIZERS
 
 
 def explorer_hyperparameters(optimizer: str, lr: float, beta: float) -> tuple[str, dict]:
@@ -113,13 +164,13 @@ def loss_gaps(view: ExplorerView) -> np.ndarray:
 
 
 def explorer_view(objective: str = DEFAULTS["objective"], kappa: float = DEFAULTS["kappa"],
-                  optimizer: str = DEFAULTS["optimizer"], lr: float = DEFAULTS["lr"],
-                  beta: float = DEFAULTS["beta"], steps: int = DEFAULTS["steps"],
+                  optimizer: str = DEFAULTS["optimizer"], lr: float | None = DEFAULTS["lr"],
+                  beta: float | None = DEFAULTS["beta"], steps: int = DEFAULTS["steps"],
                   start: tuple[float, float] | None = DEFAULTS["start"]) -> ExplorerView:
     """The explorer's update logic: settings -> the run to draw (never raises for a too-large step).
 
-    ``start=None`` uses the objective's default start. A divergent run ends with status
-    ``"diverged at step k"``.
+    ``start=None`` uses the objective's default start; ``lr=None`` and ``beta=None`` use the objective's defaults
+    (:func:`objective_defaults`). A divergent run ends with status ``"diverged at step k"``.
 
     Examples
     --------
@@ -127,6 +178,9 @@ def explorer_view(objective: str = DEFAULTS["objective"], kappa: float = DEFAULT
     'diverged at step 35'
     """
     obj = objectives.get(objective, kappa=kappa) if objective == "quadratic" else objectives.get(objective)
+    defaults = objective_defaults(objective)
+    lr = defaults["lr"] if lr is None else lr
+    beta = defaults["beta"] if beta is None else beta
     name, hyper = explorer_hyperparameters(optimizer, lr, beta)
     x0 = obj.start if start is None else start
     run = optim.trajectory(obj, name, np.array(x0, dtype=float), int(steps), **hyper)
@@ -146,11 +200,26 @@ def _grid(objective: objectives.Objective) -> tuple[np.ndarray, np.ndarray, np.n
     return X, Y, objective.value(np.stack([X, Y], axis=-1))
 
 
-def _title(view: ExplorerView) -> str:
+def _title(view: ExplorerView, tex: bool = True) -> str:
+    """The settings line: mathtext for matplotlib (``tex=True``), Unicode for the widget's HTML."""
     obj = view.objective
-    extra = f", kappa = {obj.params['kappa']:g}" if "kappa" in obj.params else ""
-    beta = "" if view.optimizer in ("gd", "newton") else f", beta = {view.beta:g}"
-    return f"{obj.name}{extra}: {EXPLORER_OPTIMIZERS[view.optimizer]}, lr = {view.lr:.3g}{beta}"
+    k, e, b = (r"$\kappa$", r"$\eta$", r"$\beta$") if tex else ("κ", "η", "β")
+    extra = f", {k} = {obj.params['kappa']:g}" if "kappa" in obj.params else ""
+    beta = f", {b} = {view.beta:g}" if uses_beta(view.optimizer) else ""
+    return f"{obj.name}{extra}: {EXPLORER_OPTIMIZERS[view.optimizer]}, {e} = {view.lr:.3g}{beta}"
+
+
+def _mark_minimizers(ax, objective: objectives.Objective, **kwargs) -> list:
+    """The global minimizer (``objective.minimizers[0]``) as a large gold star, other local minima as open
+    circles, so a reader can tell them apart."""
+    m = np.asarray(objective.minimizers)
+    glob = ax.plot(m[:1, 0], m[:1, 1], "*", ms=15, mfc="gold", mec="k", mew=1.0, ls="none", zorder=5,
+                   label="global minimum", **kwargs)
+    handles = list(glob)
+    if len(m) > 1:
+        handles += ax.plot(m[1:, 0], m[1:, 1], "o", ms=9, mfc="white", mec="k", mew=1.5, ls="none", zorder=5,
+                           label="local minima", **kwargs)
+    return handles
 
 
 class ExplorerFigure:
@@ -170,13 +239,13 @@ class ExplorerFigure:
 
         self.live = live
         if live:
-            self.fig = Figure(figsize=figsize, dpi=dpi)
+            self.fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
             FigureCanvasAgg(self.fig)
         else:  # a pyplot figure that a notebook shows with plt.show()
             import matplotlib.pyplot as plt
 
-            self.fig = plt.figure(figsize=figsize)
-        self.fig.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.9, wspace=0.22)
+            self.fig = plt.figure(figsize=figsize, facecolor="white")
+        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.24)
         self.ax, self.loss_ax = self.fig.subplots(1, 2, width_ratios=(1.0, 1.1))
         self._contours = None
         self._static_key = None
@@ -185,21 +254,37 @@ class ExplorerFigure:
         (self.path_line,) = self.ax.plot([], [], "-o", color="C3", ms=2.5, lw=1.2, label="trajectory",
                                          animated=live)
         (self.start_dot,) = self.ax.plot([], [], "o", color="k", ms=5, label="start", animated=live)
-        (self.min_dots,) = self.ax.plot([], [], "*", color="C2", ms=10, label="minimizers")
+        (self.min_dots,) = self.ax.plot([], [], "*", ms=13, mfc="gold", mec="k", ls="none", zorder=5,
+                                        label="global minimum")
+        (self.local_dots,) = self.ax.plot([], [], "o", ms=7, mfc="white", mec="k", mew=1.2, ls="none", zorder=5,
+                                          label="local minima")
         (self.loss_line,) = self.loss_ax.plot([], [], color="C0", lw=1.5, animated=live)
         self.status = self.loss_ax.text(0.98, 0.96, "", transform=self.loss_ax.transAxes, ha="right", va="top",
                                         fontsize=9, color="C3", animated=live)
         self.title = self.fig.text(0.06, 0.95, "", fontsize=10, animated=live)
-        self.ax.set_xlabel("x")
-        self.ax.set_ylabel("y")
-        self.ax.legend(handles=[self.path_line, self.start_dot, self.min_dots], loc="lower right", fontsize=7)
+        from matplotlib.ticker import LogLocator, MaxNLocator
+
+        for axis in (self.ax, self.loss_ax):
+            axis.tick_params(labelsize=10)
+        self.ax.set_xlabel(r"$x$", fontsize=11)
+        self.ax.set_ylabel(r"$y$", fontsize=11)
+        self.legend = None
         self.loss_ax.set_yscale("log")
         self.loss_ax.set_ylim(GAP_FLOOR / 10.0, 1e8)
-        self.loss_ax.set_xlabel("step k")
-        self.loss_ax.set_ylabel("f(x_k) - f*")
+        self.loss_ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=7))
+        self.loss_ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        self.loss_ax.set_xlabel(r"step $k$", fontsize=11)
+        self.loss_ax.set_ylabel(r"$f(x_k) - f^*$", fontsize=11)
         self.annotate = annotate
         self.view = view
         self.update(view)
+
+    def _legend(self, with_local: bool) -> None:
+        """The contour panel's legend; "local minima" only for an objective that has some."""
+        if self.legend is not None:
+            self.legend.remove()
+        handles = [self.path_line, self.start_dot, self.min_dots] + ([self.local_dots] if with_local else [])
+        self.legend = self.ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
 
     @property
     def dynamic_artists(self) -> tuple:
@@ -220,7 +305,9 @@ class ExplorerFigure:
                 (xa, xb), (ya, yb) = obj.box
                 self.ax.set_xlim(xa, xb)
                 self.ax.set_ylim(ya, yb)
-                self.min_dots.set_data(obj.minimizers[:, 0], obj.minimizers[:, 1])
+                self.min_dots.set_data(obj.minimizers[:1, 0], obj.minimizers[:1, 1])
+                self.local_dots.set_data(obj.minimizers[1:, 0], obj.minimizers[1:, 1])
+                self._legend(len(obj.minimizers) > 1)
             self.loss_ax.set_xlim(0, max(1, view.steps))
             if self.live:
                 self.fig.canvas.draw()               # the static layer (animated artists are skipped)
@@ -265,30 +352,44 @@ def draw_explorer(view: ExplorerView | None = None):
     return ExplorerFigure(explorer_view() if view is None else view, dpi=100, live=False).fig
 
 
-def draw_runs(objective: objectives.Objective, runs: dict, ax=None, loss_ax=None):
-    """Contours of ``objective`` with several labelled runs (``{label: Trajectory}``), and their loss gaps."""
+def draw_runs(objective: objectives.Objective, runs: dict, ax=None, loss_ax=None, run_legend: bool = True):
+    """Contours of ``objective`` with several labelled runs (``{label: Trajectory}``), and their loss gaps.
+
+    The global minimizer is a gold star, other local minima open circles. The legend sits outside the axes (to
+    the right of the last panel), so it covers no curve; ``run_legend=False`` lists only the minima (for many
+    unlabelled runs).
+    """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     if ax is None:
-        _, (ax, loss_ax) = plt.subplots(1, 2, figsize=(10.0, 4.2), layout="constrained")
+        if loss_ax is None and not run_legend:
+            _, ax = plt.subplots(figsize=(6.5, 4.6), layout="constrained", facecolor="white")
+        else:
+            _, (ax, loss_ax) = plt.subplots(1, 2, figsize=(11.0, 4.4), layout="constrained", facecolor="white")
     X, Y, Z = _grid(objective)
     ax.contour(X, Y, Z, levels=contour_levels(objective, Z), colors="0.6", linestyles="solid", linewidths=0.7)
+    run_handles = []
     for i, (label, run) in enumerate(runs.items()):
-        ax.plot(run.path[:, 0], run.path[:, 1], "-o", ms=2, lw=1.1, color=f"C{i}", label=label)
+        run_handles += ax.plot(run.path[:, 0], run.path[:, 1], "-o", ms=2, lw=1.1, color=f"C{i % 10}", label=label)
         if loss_ax is not None:
             gaps = np.maximum(run.losses - objective.minimum, GAP_FLOOR)
-            loss_ax.semilogy(gaps, color=f"C{i}", label=label)
-    ax.plot(objective.minimizers[:, 0], objective.minimizers[:, 1], "*", color="k", ms=9, label="minimizers")
+            loss_ax.semilogy(gaps, color=f"C{i % 10}", label=label)
+    min_handles = _mark_minimizers(ax, objective)
     (xa, xb), (ya, yb) = objective.box
     ax.set_xlim(xa, xb)
     ax.set_ylim(ya, yb)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_xlabel(r"$x$", fontsize=11)
+    ax.set_ylabel(r"$y$", fontsize=11)
+    ax.tick_params(labelsize=10)
+    handles = (run_handles if run_legend else []) + min_handles
+    host = loss_ax if loss_ax is not None else ax
+    host.legend(handles=handles, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     if loss_ax is not None:
-        loss_ax.set_xlabel("step k")
-        loss_ax.set_ylabel("f(x_k) - f*")
-        loss_ax.legend(fontsize=7)
+        loss_ax.set_xlabel(r"step $k$", fontsize=11)
+        loss_ax.set_ylabel(r"$f(x_k) - f^*$", fontsize=11)
+        loss_ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        loss_ax.tick_params(labelsize=10)
     return ax, loss_ax
 
 
@@ -308,13 +409,14 @@ class GDExplorer:
         self.objective = widgets.Dropdown(options=list(objectives.NAMES), value=d["objective"],
                                           description="objective")
         self.kappa = widgets.FloatSlider(value=d["kappa"], min=KAPPA_RANGE[0], max=KAPPA_RANGE[1], step=1.0,
-                                         description="condition number kappa", style=style)
+                                         description="condition number κ", style=style)
         self.optimizer = widgets.Dropdown(options=[(v, k) for k, v in EXPLORER_OPTIMIZERS.items()],
                                           value=d["optimizer"], description="optimizer")
         self.lr = widgets.FloatLogSlider(value=d["lr"], base=10, min=LOG10_LR_RANGE[0], max=LOG10_LR_RANGE[1],
-                                         step=0.01, description="learning rate", style=style)
+                                         step=0.01, readout_format=".3g", description=LR_LABEL, style=style)
         self.beta = widgets.FloatSlider(value=d["beta"], min=BETA_RANGE[0], max=BETA_RANGE[1], step=0.01,
-                                        description="momentum / beta", style=style)
+                                        description="momentum / β", style=style,
+                                        disabled=not uses_beta(d["optimizer"]))
         self.steps = widgets.IntSlider(value=d["steps"], min=STEPS_RANGE[0], max=STEPS_RANGE[1],
                                        description="steps")
         self.x0 = widgets.FloatSlider(value=d["start"][0], min=-2.0, max=2.0, step=0.05, description="start x")
@@ -325,7 +427,8 @@ class GDExplorer:
         self.figure = ExplorerFigure(self.view(), annotate=False)
         self._resetting = False
         self.objective.observe(self._objective_changed, names="value")
-        for control in (self.kappa, self.optimizer, self.lr, self.beta, self.steps, self.x0, self.y0):
+        self.optimizer.observe(self._optimizer_changed, names="value")
+        for control in (self.kappa, self.lr, self.beta, self.steps, self.x0, self.y0):
             control.observe(self.redraw, names="value")
         self.redraw()
         self.widget = widgets.VBox([
@@ -341,12 +444,21 @@ class GDExplorer:
         return explorer_view(self.objective.value, self.kappa.value, self.optimizer.value, self.lr.value,
                              self.beta.value, self.steps.value, (self.x0.value, self.y0.value))
 
+    def _optimizer_changed(self, _=None) -> None:
+        """A new optimizer: enable the momentum / beta slider only if the optimizer reads it, then redraw."""
+        self.beta.disabled = not uses_beta(self.optimizer.value)
+        self.redraw()
+
     def _objective_changed(self, _=None) -> None:
-        """A new objective: move the start sliders to its window and default start, then redraw once."""
+        """A new objective: apply its default learning rate and beta (:data:`OBJECTIVE_DEFAULTS`), move the start
+        sliders to its window and default start, then redraw once."""
         obj = objectives.get(self.objective.value)
         (xa, xb), (ya, yb) = obj.box
+        defaults = objective_defaults(self.objective.value)
         self._resetting = True
         try:
+            self.lr.value = defaults["lr"]
+            self.beta.value = defaults["beta"]
             for slider, (lo, hi), value in ((self.x0, (xa, xb), obj.start[0]), (self.y0, (ya, yb), obj.start[1])):
                 slider.min, slider.max = min(lo, slider.min), max(hi, slider.max)
                 slider.value = value
@@ -362,7 +474,7 @@ class GDExplorer:
         view = self.view()
         self.figure.update(view)
         self.image.value = self.figure.image_bytes("jpeg")
-        self.title.value = f"<b>{_title(view)}</b>"
+        self.title.value = f"<b>{_title(view, tex=False)}</b>"
         colour = "#c0392b" if view.run.status != "ok" else "#333"
         self.status.value = f'<span style="color:{colour}">{view.message}</span>'
 
