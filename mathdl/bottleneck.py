@@ -83,7 +83,7 @@ def _mi_table(pab: np.ndarray) -> float:
 def _ib_pair(pxy: np.ndarray, enc: np.ndarray) -> tuple[float, float]:
     pxt = pxy.sum(axis=1)[:, None] * enc
     pty = enc.T @ pxy
-    return _mi_table(pxt / pxt.sum()), _mi_table(pty / pty.sum())
+    return _mi_table(pxt), _mi_table(pty)
 
 
 def ib_lagrangian(pxy: np.ndarray, encoder: np.ndarray, beta: float) -> float:

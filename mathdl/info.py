@@ -1,4 +1,4 @@
-"""Chapter — Information theory: entropy, KL divergence, mutual information, and source 000's eqs (1)-(2).
+"""Chapter — Information theory: entropy, KL divergence, mutual information, and the review's eqs (1)-(2).
 
 Discrete distributions are numpy arrays of probabilities: a 1-D array ``p`` of shape (k,) is a distribution on k
 outcomes; a 2-D joint table ``pxy`` of shape (n_x, n_y) has rows indexed by x and columns by y. Every discrete
@@ -6,7 +6,7 @@ function validates its input (non-negative, summing to 1 within :data:`PROB_ATOL
 ``0 log 0 = 0`` explicitly. Units are nats; pass ``base=2`` for bits.
 
 The continuous pieces are the Gaussian KL divergences (univariate, diagonal, full covariance) and eq (2) of
-source 000 for Bayesian linear regression (its exact posterior and evidence are in :mod:`mathdl.estimation`).
+the review for Bayesian linear regression (its exact posterior and evidence are in :mod:`mathdl.estimation`).
 The information bottleneck, information dropout and the deep variational IB loss are in :mod:`mathdl.bottleneck`.
 Every function implements a formula derived in ``book/information.ipynb`` and is checked in
 ``tests/test_info.py``; :data:`CLAIMS` names the facts of the whole chapter, including those
@@ -30,18 +30,24 @@ __all__ = [
 #: The facts of this chapter, by claim id. The book, the tests and the ledger use these ids.
 CLAIMS = {
     "info.entropy-chain-rule": "H(X, Y) = H(X) + H(Y | X)",
-    "info.gibbs-inequality": "KL(p || q) >= 0, with equality iff p = q (from log x <= x - 1)",
+    "info.gibbs-inequality": "KL(p || q) >= 0, with equality iff p = q (from log x <= x - 1; the identity "
+                             "KL = sum p g(q/p) proved on the simplex for four outcomes)",
     "info.cross-entropy-decomposition": "H(p, q) = H(p) + KL(p || q)",
     "info.mi-symmetric": "I(X; Y) = H(X) - H(X | Y) = H(Y) - H(Y | X) = H(X) + H(Y) - H(X, Y) = I(Y; X)",
-    "info.data-processing": "for a Markov chain X -> Y -> Z, I(X; Z) <= I(X; Y)",
-    "info.kl-gaussian": "KL(N(m1, s1^2) || N(m2, s2^2)) = log(s2/s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2",
+    "info.data-processing": "for a Markov chain X -> Y -> Z, I(X; Z | Y) = 0 (proved for three binary variables), "
+                            "hence I(X; Z) <= I(X; Y)",
+    "info.kl-gaussian": "KL(N(m1, s1^2) || N(m2, s2^2)) = log(s2/s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2 "
+                        "= ((r - 1 - log r) + (m1 - m2)^2 / s2^2) / 2 with r = s1^2 / s2^2 (computed without "
+                        "cancellation, never negative)",
     "info.kl-diagonal-gaussian": "the KL between diagonal Gaussians is the sum of the per-coordinate KLs",
     "info.eq1-empirical-nll": "eq (1): E_P(X,Y)[-log Phi(X, W)] on the empirical distribution is the average "
                               "negative log-likelihood of the labels",
-    "info.eq2-negative-elbo": "eq (2) with lambda = 1 is the negative ELBO: E_q[-log p(Y|X,W)] + KL(q || p(W)) "
-                              "= -log p(Y|X) + KL(q || p(W|X,Y)) >= -log p(Y|X)",
-    "info.ib-lagrangian": "the self-consistent IB iteration never increases I(X;T) - beta I(T;Y), and its "
-                          "solutions satisfy I(T;Y) <= min(I(X;T), I(X;Y))",
+    "info.eq2-negative-elbo": "eq (2) with lambda = 1 and the summed NLL (n times eq (1)'s average) is the negative "
+                              "ELBO: E_q[-log p(Y|X,W)] + KL(q || p(W)) = -log p(Y|X) + KL(q || p(W|X,Y)) "
+                              ">= -log p(Y|X); with eq (1)'s average the ELBO has lambda = 1/n",
+    "info.ib-lagrangian": "the IB update p(t|x) ~ p(t) exp(-beta KL(p(y|x) || p(y|t))) minimises the per-x "
+                          "functional (proved for two clusters); that the self-consistent iteration never increases "
+                          "I(X;T) - beta I(T;Y) is measured on a seeded problem",
     "info.information-dropout-kl": "information dropout's KL: -log alpha + const for a log-uniform prior; for a "
                                    "log-normal prior, the KL between the Gaussians of the logs",
     "info.vib-loss": "deep VIB loss: E_eps[-log q(y | mu + sigma eps)] + beta KL(N(mu, sigma^2) || N(0, I)), "
@@ -113,9 +119,8 @@ def _positive(x: object, name: str, func: str) -> np.ndarray:
 def _plogp_ratio(p: np.ndarray, q: np.ndarray) -> float:
     """sum over p > 0 of p log(p / q): 0 log 0 = 0, +inf where q = 0 < p (no warnings, no NaN)."""
     mask = p > 0
-    if np.any(q[mask] == 0):
-        return math.inf
-    return float(np.sum(p[mask] * (np.log(p[mask]) - np.log(q[mask]))))
+    total = math.inf if np.any(q[mask] == 0) else float(np.sum(p[mask] * (np.log(p[mask]) - np.log(q[mask]))))
+    return total
 
 
 # -------------------------------------------------------------------------------- discrete quantities
@@ -192,9 +197,8 @@ def cross_entropy(p: np.ndarray, q: np.ndarray, base: float | None = None) -> fl
     p, q = _distribution(p, "p", "cross_entropy"), _distribution(q, "q", "cross_entropy")
     _same_shape(p, q, "p and q", "cross_entropy")
     mask = p > 0
-    if np.any(q[mask] == 0):
-        return math.inf
-    return float(-np.sum(p[mask] * np.log(q[mask]))) / scale
+    nats = math.inf if np.any(q[mask] == 0) else float(-np.sum(p[mask] * np.log(q[mask])))
+    return nats / scale
 
 
 def kl_divergence(p: np.ndarray, q: np.ndarray, base: float | None = None) -> float:
@@ -327,14 +331,33 @@ def markov_chain_joint(px: np.ndarray, py_given_x: np.ndarray, pz_given_y: np.nd
 
 # -------------------------------------------------------------------------------------------- Gaussians
 
-def _gaussian_args(func: str, *pairs: tuple[object, str]) -> list[np.ndarray]:
-    arrays = [(_positive(x, name, func) if name.startswith("sigma") else _real(x, name, func)) for x, name in pairs]
-    shape = arrays[0].shape
-    for arr, (_, name) in zip(arrays, pairs):
+def _check_gaussian_args(func: str, *pairs: tuple[object, str]) -> None:
+    """Check the arguments of a Gaussian KL: real, sigmas > 0, one common shape."""
+    shape = None
+    for x, name in pairs:
+        arr = _positive(x, name, func) if name.startswith("sigma") else _real(x, name, func)
+        shape = arr.shape if shape is None else shape
         if arr.shape != shape:
             raise ValueError(f"{func}: all arguments must have the same shape; {pairs[0][1]} has {shape} but "
                              f"{name} has {arr.shape}. Broadcast explicitly (numpy.broadcast_to) if you mean it.")
-    return arrays
+
+
+def _kl_gaussian_terms(m1: np.ndarray, s1: np.ndarray, m2: np.ndarray, s2: np.ndarray) -> np.ndarray:
+    r"""Elementwise Gaussian KL in a form that cannot cancel below 0 (validated inputs).
+
+    With :math:`r = \sigma_1^2/\sigma_2^2` and :math:`t = \log r`,
+
+    .. math:: \operatorname{KL} = \tfrac12\Bigl[(r - 1 - \log r) + \frac{(\mu_1-\mu_2)^2}{\sigma_2^2}\Bigr],
+              \qquad r - 1 - \log r = \operatorname{expm1}(t) - t .
+
+    computed with :math:`t = 2\log(\sigma_1/\sigma_2)`. The exact :math:`e^t - 1` exceeds :math:`t` (a float) for
+    :math:`t \ne 0`, so a faithfully rounded ``expm1(t)`` is a float :math:`\ge t` and ``expm1(t) - t`` is
+    :math:`\ge 0`; the textbook form :math:`\log(\sigma_2/\sigma_1) + \sigma_1^2/(2\sigma_2^2) - \tfrac12`
+    adds three terms of size about 1 to get a result near 0 and returns values like :math:`-2\cdot 10^{-16}`
+    for :math:`\sigma_1 \approx \sigma_2`.
+    """
+    t = 2.0 * np.log(s1 / s2)
+    return 0.5 * ((np.expm1(t) - t) + ((m1 - m2) / s2) ** 2)
 
 
 def gaussian_entropy(sigma: np.ndarray) -> np.ndarray:
@@ -375,7 +398,13 @@ def kl_gaussian(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np
 
     Notes
     -----
-    .. math:: \log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12 .
+    .. math:: \log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12
+              = \tfrac12\Bigl[(r - 1 - \log r) + \frac{(\mu_1-\mu_2)^2}{\sigma_2^2}\Bigr],
+              \quad r = \frac{\sigma_1^2}{\sigma_2^2},
+
+    computed in the second form with :math:`r - 1 - \log r = \operatorname{expm1}(t) - t`, :math:`t = \log r`, which
+    is never negative in floating point (the first form cancels to about :math:`-10^{-16}` when
+    :math:`\sigma_1 \approx \sigma_2`).
 
     References
     ----------
@@ -386,9 +415,9 @@ def kl_gaussian(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np
     >>> float(kl_gaussian(0.0, 1.0, 0.0, 1.0))
     0.0
     """
-    m1, s1, m2, s2 = _gaussian_args("kl_gaussian", (mu1, "mu1"), (sigma1, "sigma1"), (mu2, "mu2"),
-                                    (sigma2, "sigma2"))
-    return np.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5
+    _check_gaussian_args("kl_gaussian", (mu1, "mu1"), (sigma1, "sigma1"), (mu2, "mu2"), (sigma2, "sigma2"))
+    m1, s1, m2, s2 = (np.asarray(a, dtype=float) for a in (mu1, sigma1, mu2, sigma2))
+    return _kl_gaussian_terms(m1, s1, m2, s2)
 
 
 def kl_diagonal_gaussian(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray) -> np.ndarray:
@@ -401,13 +430,15 @@ def kl_diagonal_gaussian(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, s
 
     Returns
     -------
-    float or ndarray, shape (...)
+    float or ndarray, shape (...), >= 0
         A float for 1-D inputs.
 
     Notes
     -----
     .. math:: \sum_{j=1}^d \Bigl[\log\frac{\sigma_{2j}}{\sigma_{1j}}
-              + \frac{\sigma_{1j}^2 + (\mu_{1j}-\mu_{2j})^2}{2\sigma_{2j}^2} - \frac12\Bigr].
+              + \frac{\sigma_{1j}^2 + (\mu_{1j}-\mu_{2j})^2}{2\sigma_{2j}^2} - \frac12\Bigr],
+
+    each term computed in the cancellation-free form of :func:`kl_gaussian`, so the result is never negative.
 
     References
     ----------
@@ -418,12 +449,12 @@ def kl_diagonal_gaussian(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, s
     >>> float(kl_diagonal_gaussian(np.zeros(3), np.ones(3), np.ones(3), np.ones(3)))
     1.5
     """
-    m1, s1, m2, s2 = _gaussian_args("kl_diagonal_gaussian", (mu1, "mu1"), (sigma1, "sigma1"), (mu2, "mu2"),
-                                    (sigma2, "sigma2"))
+    _check_gaussian_args("kl_diagonal_gaussian", (mu1, "mu1"), (sigma1, "sigma1"), (mu2, "mu2"), (sigma2, "sigma2"))
+    m1, s1, m2, s2 = (np.asarray(a, dtype=float) for a in (mu1, sigma1, mu2, sigma2))
     if m1.ndim == 0:
         raise ValueError("kl_diagonal_gaussian: the arguments must be at least 1-D (..., d); got scalars. "
                          "Use kl_gaussian for one coordinate.")
-    out = np.sum(np.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5, axis=-1)
+    out = np.sum(_kl_gaussian_terms(m1, s1, m2, s2), axis=-1)
     return float(out) if out.ndim == 0 else out
 
 
@@ -518,7 +549,7 @@ def kl_mvn(mu1: np.ndarray, cov1: np.ndarray, mu2: np.ndarray, cov2: np.ndarray)
 # ------------------------------------------------------------------------------ eq (1) and eq (2)
 
 def empirical_cross_entropy(phi: np.ndarray, y: np.ndarray) -> float:
-    r"""Source 000's eq (1): :math:`l(W) = \mathbb E_{\hat P(X,Y)}[-\log \Phi(X,W)_Y]` on n examples.
+    r"""The review's eq (1): :math:`l(W) = \mathbb E_{\hat P(X,Y)}[-\log \Phi(X,W)_Y]` on n examples.
 
     Parameters
     ----------
@@ -558,7 +589,7 @@ def empirical_cross_entropy(phi: np.ndarray, y: np.ndarray) -> float:
 
 def bayes_linear_negative_elbo(X: np.ndarray, y: np.ndarray, noise_var: float, prior_var: float,
                                q_mean: np.ndarray, q_cov: np.ndarray, lam: float = 1.0) -> float:
-    r"""Source 000's eq (2) for Bayesian linear regression with a Gaussian :math:`q(w) = N(\mu, \Sigma)`.
+    r"""The review's eq (2) for Bayesian linear regression with a Gaussian :math:`q(w) = N(\mu, \Sigma)`.
 
     Parameters
     ----------
@@ -580,7 +611,10 @@ def bayes_linear_negative_elbo(X: np.ndarray, y: np.ndarray, noise_var: float, p
               \mathbb E_q[-\log p(y\mid X,w)] = \tfrac n2\log(2\pi\sigma^2)
               + \frac{\lVert y - X\mu\rVert^2 + \operatorname{tr}(X\Sigma X^\top)}{2\sigma^2}.
 
-    For :math:`\lambda = 1` it equals :math:`-\log p(y\mid X) + \operatorname{KL}(q\,\|\,p(w\mid X,y))`; the
+    The first term is a *sum* over the n examples, n times the per-example average of eq (1) under q; with it,
+    :math:`\lambda = 1` is the negative ELBO (divide by n for eq (1)'s normalisation: the ELBO then has
+    :math:`\lambda = 1/n`). For :math:`\lambda = 1` it equals
+    :math:`-\log p(y\mid X) + \operatorname{KL}(q\,\|\,p(w\mid X,y))`; the
     exact posterior and log evidence are :func:`mathdl.estimation.bayesian_linear_posterior` and
     :func:`mathdl.estimation.linear_log_evidence` with ``sigma = sqrt(noise_var)``, ``tau = sqrt(prior_var)``.
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mathdl import estimation, info
-from mathdl.verify import AgreementError, GradcheckError, agree, gradcheck
+from mathdl.verify import AgreementError, GradcheckError, ProofError, agree, derive, gradcheck
 
 #: Round-off allowed on quantities that are exactly 0 or equal in exact arithmetic (KL(p||p), MI symmetry).
 EXACT_ATOL = 1e-12
@@ -47,10 +47,29 @@ def test_entropy_chain_rule_agrees_with_sympy():
     joint = -sum(p * sp.log(p) for p in P)
     px = [sum(P[i, :]) for i in range(2)]
     chain = -sum(x * sp.log(x) for x in px) - sum(P[i, j] * sp.log(P[i, j] / px[i]) for i in range(2) for j in range(3))
-    assert sp.simplify(sp.expand_log(joint - chain, force=True)) == 0
+    derive(joint, (chain, "chain rule", "expand_log"), instance="2 x 3")      # positive symbols suffice
     agree(joint, info.entropy, [P], domain=dirichlet_sampler, claim="info.entropy-chain-rule")
     agree(chain, lambda P: info.entropy(P.sum(axis=1)) + info.conditional_entropy(P), [P],
           domain=dirichlet_sampler, claim="info.entropy-chain-rule")
+
+
+@SETTINGS
+@given(distributions(k=6))
+def test_entropy_chain_rule_property(flat):
+    """claim info.entropy-chain-rule on hypothesis-generated 2x3 tables (zeros allowed): H(X,Y) = H(X) + H(Y|X)."""
+    P = flat.reshape(2, 3)
+    assert abs(info.entropy(P) - (info.entropy(P.sum(axis=1)) + info.conditional_entropy(P))) <= 1e-12
+    assert info.conditional_entropy(P, base=2) == pytest.approx(info.conditional_entropy(P) / math.log(2),
+                                                                rel=CLOSED_FORM_RTOL, abs=EXACT_ATOL)
+
+
+def test_conditional_entropy_closed_forms(rng):
+    """claim info.entropy-chain-rule: H(Y|X) = H(Y) for independent X, Y; 0 when Y is a function of X."""
+    px, py = rng.dirichlet(np.ones(3)), rng.dirichlet(np.ones(4))
+    assert info.conditional_entropy(np.outer(px, py)) == pytest.approx(info.entropy(py), rel=CLOSED_FORM_RTOL)
+    assert info.conditional_entropy(np.diag(px)) == 0.0
+    P = np.array([[0.25, 0.25], [0.5, 0.0]])                      # H(Y|X) = 0.5 log 2
+    assert info.conditional_entropy(P, base=2) == pytest.approx(0.5, rel=CLOSED_FORM_RTOL)
 
 
 def test_entropy_known_values_and_units():
@@ -66,7 +85,7 @@ def test_cross_entropy_decomposition_agrees_with_sympy():
     q = sp.Matrix(1, 3, sp.symbols("q1:4", positive=True))
     ce = -sum(p[i] * sp.log(q[i]) for i in range(3))
     decomposed = -sum(p[i] * sp.log(p[i]) for i in range(3)) + sum(p[i] * sp.log(p[i] / q[i]) for i in range(3))
-    assert sp.expand(sp.expand_log(ce - decomposed, force=True)) == 0
+    derive(ce, (decomposed, "add and subtract sum p log p", "expand_log"), instance="3 outcomes")
     agree(ce, lambda p, q: info.cross_entropy(p.ravel(), q.ravel()), [p, q], domain=dirichlet_sampler,
           claim="info.cross-entropy-decomposition")
     agree(decomposed, lambda p, q: info.entropy(p.ravel()) + info.kl_divergence(p.ravel(), q.ravel()), [p, q],
@@ -92,14 +111,20 @@ def test_gibbs_inequality_property(p, q):
     assert info.kl_divergence(p, p) == 0.0
 
 
-def test_gibbs_lemma_log_x_le_x_minus_1_by_sympy():
-    """claim info.gibbs-inequality: g(x) = x - 1 - log x decreases on (0, 1), increases on (1, oo), g(1) = 0."""
-    x = sp.Symbol("x", positive=True)
-    g = x - 1 - sp.log(x)
-    dg = sp.diff(g, x)
-    assert sp.solveset(dg < 0, x, sp.Interval.open(0, sp.oo)) == sp.Interval.open(0, 1)
-    assert sp.solveset(dg > 0, x, sp.Interval.open(0, sp.oo)) == sp.Interval.open(1, sp.oo)
-    assert g.subs(x, 1) == 0
+def test_gibbs_identity_needs_the_simplex_domain():
+    """claim info.gibbs-inequality: with p_4 = 1 - p_1 - p_2 - p_3 (same for q) the step sum p log(p/q) =
+    sum p (q/p - 1 + log(p/q)) is proved on the simplex, and refused without it (log(p_4/q_4) needs p_4/q_4 > 0)."""
+    ps, qs = sp.symbols("p1:4", positive=True), sp.symbols("q1:4", positive=True)
+    p4, q4 = [*ps, 1 - sum(ps)], [*qs, 1 - sum(qs)]
+    kl = sum(a * sp.log(a / b) for a, b in zip(p4, q4))
+    step = sum(a * (b / a - 1 + sp.log(a / b)) for a, b in zip(p4, q4))
+    simplex = [("p, q on the simplex", [1 - sum(ps) > 0, 1 - sum(qs) > 0])]
+    assert derive(kl, (step, "sum q - sum p = 0"), domain=simplex, instance="4 outcomes").kind == "instance"
+    with pytest.raises(ProofError, match="the argument of a logarithm"):
+        derive(kl, (step, "sum q - sum p = 0"))
+    p, q = np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.4, 0.3, 0.2, 0.1])
+    values = dict(zip([*ps, *qs], [*p[:3], *q[:3]]))
+    assert float(kl.subs(values)) == pytest.approx(info.kl_divergence(p, q), rel=CLOSED_FORM_RTOL)
 
 
 def test_kl_equals_sum_of_p_g_ratio(rng):
@@ -131,7 +156,7 @@ def test_mutual_information_agrees_with_sympy_and_is_symmetric():
     mi = sum(P[i, j] * sp.log(P[i, j] / (px[i] * py[j])) for i in range(2) for j in range(2))
     via_entropies = (-sum(a * sp.log(a) for a in px) - sum(b * sp.log(b) for b in py)
                      + sum(p * sp.log(p) for p in P))
-    assert sp.expand(sp.expand_log(mi - via_entropies, force=True)) == 0
+    derive(mi, (via_entropies, "I = H(X) + H(Y) - H(X,Y)", "expand_log"), instance="2 x 2")
     agree(mi, info.mutual_information, [P], domain=dirichlet_sampler, claim="info.mi-symmetric")
     agree(mi, lambda P: info.mutual_information(P.T), [P], domain=dirichlet_sampler, claim="info.mi-symmetric")
 
@@ -251,6 +276,45 @@ def test_agree_catches_a_wrong_gaussian_kl():
         agree(KL_CLOSED, wrong, [M1, S1, M2, S2], domain={1: SIGMA_DOMAIN, 3: SIGMA_DOMAIN})
 
 
+def test_gaussian_entropy_is_the_integral():
+    """claim info.information-dropout-kl: h(N(m, s^2)) = -int p log p = log(2 pi e)/2 + log s."""
+    t = sp.Symbol("t", real=True)
+    s = sp.Symbol("s", positive=True)
+    phi = sp.exp(-t**2 / 2) / sp.sqrt(2 * sp.pi)
+    h = sp.integrate(-phi * sp.expand_log(sp.log(phi / s)), (t, -sp.oo, sp.oo))    # density phi(t)/s, dx = s dt
+    agree(h, info.gaussian_entropy, [s], domain=(0.05, 5.0), claim="info.information-dropout-kl")
+    assert float(info.gaussian_entropy(1.0)) == pytest.approx(0.5 * math.log(2 * math.pi * math.e),
+                                                              rel=CLOSED_FORM_RTOL)
+    np.testing.assert_allclose(info.gaussian_entropy(np.array([0.5, 2.0])) - info.gaussian_entropy(1.0),
+                               np.log([0.5, 2.0]), rtol=CLOSED_FORM_RTOL)
+    with pytest.raises(ValueError, match="gaussian_entropy: sigma must be > 0"):
+        info.gaussian_entropy(0.0)
+
+
+def _kl_mp(m1, s1, m2, s2):
+    """The Gaussian KL at 50 digits (mpmath), for the accuracy tests."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        m1, s1, m2, s2 = (mpmath.mpf(float(v)) for v in (m1, s1, m2, s2))
+        return float(mpmath.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - mpmath.mpf(1) / 2)
+
+
+@pytest.mark.parametrize("m1, s1, m2, s2, rtol", [
+    (0.3, 1.2, -0.7, 0.5, 1e-14),            # ordinary parameters: full accuracy
+    (0.0, 1.0, 0.0, 1.0 + 1e-6, 1e-9),       # nearly equal: t = 2 log r ~ 2e-6, relative error ~ eps / t
+    (1.0, 2.0, 1.0 + 1e-5, 2.0, 1e-9),       # equal sigmas: only the mean term, no cancellation at all
+    (0.0, 1e-3, 0.0, 1e3, 1e-14),            # very different scales
+])
+def test_kl_gaussian_accuracy_against_mpmath(m1, s1, m2, s2, rtol):
+    """claim info.kl-gaussian: the cancellation-free form is accurate, also where the textbook form cancels."""
+    expected = _kl_mp(m1, s1, m2, s2)
+    got = float(info.kl_gaussian(m1, s1, m2, s2))
+    assert abs(got - expected) <= rtol * abs(expected)
+    diag = info.kl_diagonal_gaussian(np.array([m1, m1]), np.array([s1, s1]), np.array([m2, m2]), np.array([s2, s2]))
+    assert abs(diag - 2 * expected) <= rtol * abs(2 * expected)
+
+
 def test_vib_kl_term_matches_monte_carlo(rng):
     """The closed-form KL to N(0, I) equals E_q[log q(z) - log r(z)] estimated with z = mu + sigma xi."""
     mu, sigma = rng.standard_normal(3), rng.uniform(0.5, 1.5, 3)
@@ -366,3 +430,28 @@ def test_type_errors():
         info.entropy("0.5, 0.5")
     with pytest.raises(TypeError, match="entropy: p must hold real numbers"):
         info.entropy(np.array([0.5 + 0j, 0.5]))
+
+
+def test_gaussian_kls_are_nonnegative_for_nearly_equal_distributions(rng):
+    """Numeric defect (issue 8): log(s2/s1) + s1^2/(2 s2^2) - 1/2 cancels to small negative values when s1 ~ s2.
+    The cancellation-free form 1/2 [(e^t - 1 - t) + (dmu)^2 / s2^2], t = log(s1^2 / s2^2), is >= 0 always."""
+    mu = rng.standard_normal(20000)
+    s1 = rng.uniform(0.2, 3.0, 20000)
+    s2 = s1 * (1 + 1e-9 * rng.standard_normal(20000))
+    assert np.all(info.kl_gaussian(mu, s1, mu, s2) >= 0)
+    assert np.all(info.kl_diagonal_gaussian(mu[:, None], s1[:, None], mu[:, None], s2[:, None]) >= 0)
+
+
+def test_units_and_boundaries_of_the_discrete_quantities(rng):
+    """base=2 divides every discrete quantity by log 2; zero-probability outcomes of p are ignored even where q = 0;
+    base 0 is refused."""
+    p, q = rng.dirichlet(np.ones(4)), rng.dirichlet(np.ones(4))
+    P = rng.dirichlet(np.ones(6)).reshape(2, 3)
+    for f, args in ((info.cross_entropy, (p, q)), (info.kl_divergence, (p, q)), (info.mutual_information, (P,)),
+                    (info.conditional_entropy, (P,)), (info.entropy, (p,))):
+        assert f(*args, base=2) == pytest.approx(f(*args) / math.log(2), rel=CLOSED_FORM_RTOL)
+    half = np.array([0.5, 0.5, 0.0])
+    assert info.cross_entropy(half, half) == pytest.approx(math.log(2), rel=CLOSED_FORM_RTOL)   # 0 log 0 skipped
+    assert info.kl_divergence(half, half) == 0.0
+    with pytest.raises(ValueError, match="entropy: base must be a positive number"):
+        info.entropy(p, base=0)

@@ -104,7 +104,7 @@ def draw_kl(view: KLView, ax=None):
     return ax
 
 
-def kl_explorer():  # pragma: no cover - needs a Jupyter front end; the logic is kl_view, tested directly
+def kl_explorer():
     """Sliders for the means and standard deviations of p and q; the figure and the numbers update live."""
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
