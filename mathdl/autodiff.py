@@ -652,7 +652,7 @@ def gradcheck_op(op: str | Op, inputs: Sequence[np.ndarray], *, claim: str | Non
     Examples
     --------
     >>> gradcheck_op("tanh", [np.array([0.3, -1.2])])
-    gradcheck calculus.op-vjps: 5 directions + full Jacobian, max relative error < 1e-06: True
+    gradcheck calculus.op-vjps: 5 directions + full Jacobian, max pointwise relative error < 1e-06: True
     """
     if isinstance(op, str):
         if op not in OPS:

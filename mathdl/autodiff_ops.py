@@ -12,8 +12,10 @@ few lines:
     ``None`` in its place and skips the work -- for ``X @ W`` with data ``X`` that saves the largest product
     of the backward pass.
 
-The docstring of each VJP states the formula it implements, derived in the chapter "Calculus and
-backpropagation". :data:`OPS` collects the pairs as :class:`Op` records; the engine in
+The docstring of each VJP states the formula it implements, :math:`\bar x = \partial \langle \bar y, f(x)
+\rangle / \partial x`; the chapter "Calculus and backpropagation" derives those of ``matmul``, ``divide``,
+``logsumexp`` and repeated ``getitem`` with SymPy at stated shapes (the others are elementary rules applied
+entrywise, or relabellings of entries). :data:`OPS` collects the pairs as :class:`Op` records; the engine in
 :mod:`mathdl.autodiff` only ever calls these functions, and ``tests/test_autodiff.py`` checks every VJP
 against central differences with :func:`mathdl.verify.gradcheck` (claim ``calculus.op-vjps``).
 
@@ -186,7 +188,13 @@ def power(x: np.ndarray, p: float) -> np.ndarray:
 
 def power_vjp(g: np.ndarray, ans: np.ndarray, x: np.ndarray, p: float, wants: tuple[bool, ...] = (True,)
               ) -> Grads:
-    r"""VJP of :func:`power`: :math:`\bar x = \bar y \odot p\, x^{p-1}` (the exponent is a constant)."""
+    r"""VJP of :func:`power`: :math:`\bar x = \bar y \odot p\, x^{p-1}` (the exponent is a constant; 0 for p = 0).
+
+    For :math:`p = 0` the function is the constant 1, whose gradient is 0 everywhere -- also at :math:`x = 0`,
+    where evaluating :math:`p\, x^{p-1}` would give :math:`0 \cdot \infty` = NaN.
+    """
+    if p == 0:
+        return (np.zeros(np.broadcast_shapes(np.shape(g), np.shape(x))),)
     if p == 2:
         return (g * (2.0 * x),)
     return (g * (p * np.power(x, p - 1)),)

@@ -30,6 +30,7 @@ __all__ = [
     "HIDDEN",
     "LOSSES",
     "MACHINE_EPS",
+    "UNIT_ROUNDOFF",
     "central_difference",
     "difference_error_model",
     "difference_errors",
@@ -58,7 +59,9 @@ CLAIMS = {
                                  "dL/dZ_2 = softmax(Z_2) - Y",
     "calculus.broadcast-reduction": "the cotangent of a broadcast input is the output cotangent summed over "
                                     "the broadcast axes",
-    "calculus.op-vjps": "every primitive VJP of the autodiff engine matches central differences",
+    "calculus.op-vjps": "each primitive VJP of the autodiff engine is ybar^T J of its forward function: derived for "
+                        "matmul, divide, logsumexp and repeated indexing at stated shapes, and checked against "
+                        "central differences for every primitive",
     "calculus.engine-matches-sympy": "the autodiff engine's gradients of the Figure-1 loss equal SymPy's",
     "calculus.central-difference-error": "(f(x+h) - f(x-h)) / 2h = f'(x) + f'''(x) h^2 / 6 + O(h^4), while the "
                                          "forward difference has error f''(x) h / 2 + O(h^2)",
@@ -71,10 +74,16 @@ HIDDEN: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray
     "sigmoid": (activations.sigmoid, activations.sigmoid_vjp),
     "tanh": (activations.tanh, activations.tanh_vjp),
 }
+#: How far a row of cross-entropy targets may be from summing to 1 in :func:`figure1_backprop`.
+TARGET_SUM_ATOL = 1e-9
 #: Losses of the Figure-1 network: squared error with identity output, cross-entropy with softmax output.
 LOSSES = ("squared", "cross-entropy")
-#: Unit round-off of float64 arithmetic (the spacing of floats at 1).
+#: Machine epsilon of float64, 2^-52: the spacing of floats at 1 (twice the unit round-off). The error model's
+#: default bound on the relative error of one evaluation of ``f`` (a library function such as ``numpy.exp`` is
+#: accurate to about one unit in the last place).
 MACHINE_EPS = float(np.finfo(np.float64).eps)
+#: Unit round-off of float64, 2^-53: the largest relative error of one correctly rounded operation.
+UNIT_ROUNDOFF = MACHINE_EPS / 2
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -86,8 +95,8 @@ def _matrix(x: object, name: str, func: str, shape: tuple[int | None, int | None
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{func}: {name} must hold real numbers; got dtype {arr.dtype}.")
     if arr.ndim != 2:
-        hint = f" Use {name}[None, :] for one example." if arr.ndim == 1 else ""
-        raise ValueError(f"{func}: {name} must be 2-D; got shape {arr.shape}.{hint}")
+        fix = f" Use {name}[None, :] for one example." if arr.ndim == 1 else ""
+        raise ValueError(f"{func}: {name} must be 2-D; got shape {arr.shape}.{fix}")
     for axis, want in enumerate(shape):
         if want is not None and arr.shape[axis] != want:
             raise ValueError(f"{func}: {name} must have {want} {'rows' if axis == 0 else 'columns'} to chain "
@@ -203,6 +212,11 @@ def figure1_backprop(X: np.ndarray, W1: np.ndarray, W2: np.ndarray, Y: np.ndarra
     dW1 : ndarray, shape (D, d_1)
     dW2 : ndarray, shape (d_1, d_2)
 
+    Raises
+    ------
+    ValueError
+        Bad shapes or names, or (cross-entropy) a row of ``Y`` that does not sum to 1.
+
     Notes
     -----
     .. math::
@@ -227,6 +241,11 @@ def figure1_backprop(X: np.ndarray, W1: np.ndarray, W2: np.ndarray, Y: np.ndarra
     [(3, 4), (4, 2)]
     """
     X, W1, W2, Y = _network_args(X, W1, W2, Y, hidden, loss, "figure1_backprop")
+    if loss == "cross-entropy" and Y.size and np.max(np.abs(Y.sum(axis=1) - 1.0)) > TARGET_SUM_ATOL:
+        sums = Y.sum(axis=1)
+        raise ValueError("figure1_backprop: for cross-entropy every row of Y must sum to 1 (delta_2 = softmax(Z_2) - "
+                         f"Y needs it); got row sums from {sums.min():.6g} to {sums.max():.6g}. Normalise the rows, "
+                         "or use figure1_engine_gradients, which needs no such condition.")
     fwd = figure1_forward(X, W1, W2, hidden, loss)
     delta2 = fwd["Yhat"] - Y
     delta1 = HIDDEN[hidden][1](delta2 @ W2.T, fwd["Z1"])
@@ -333,17 +352,29 @@ def figure1_symbolic_loss(x: sp.Matrix, W1: sp.Matrix, W2: sp.Matrix, y: sp.Matr
     return -sum(t[j] * (Z2[j] - lse) for j in range(Z2.shape[1]))
 
 
-def symbolic_gradient(L: sp.Expr, W: sp.Matrix) -> sp.Matrix:
+def symbolic_gradient(L: sp.Expr, W: sp.Matrix, evaluate: bool = True) -> sp.Matrix:
     r"""The matrix :math:`\partial L / \partial W` of SymPy derivatives, entry by entry, same shape as ``W``.
+
+    Parameters
+    ----------
+    L : sympy expression
+    W : sympy Matrix of symbols
+    evaluate : bool
+        With ``False`` the entries are unevaluated ``Derivative`` objects (an immutable matrix): the statement
+        "the derivative", to start a derivation that proves what it equals.
 
     Examples
     --------
     >>> a, b = sp.symbols("a b")
     >>> symbolic_gradient(a**2 * b, sp.Matrix([[a, b]]))
     Matrix([[2*a*b, a**2]])
+    >>> symbolic_gradient(a**2 * b, sp.Matrix([[a, b]]), evaluate=False)
+    Matrix([[Derivative(a**2*b, a), Derivative(a**2*b, b)]])
     """
     if not isinstance(W, sp.MatrixBase):
         raise TypeError(f"symbolic_gradient: W must be a sympy Matrix of symbols; got {type(W).__name__}.")
+    if not evaluate:
+        return sp.ImmutableMatrix(W.shape[0], W.shape[1], lambda i, j: sp.Derivative(L, W[i, j]))
     return W.applyfunc(lambda w: sp.diff(L, w))
 
 
@@ -471,7 +502,8 @@ def difference_error_model(h: float | np.ndarray, kind: str, M: float, f_scale: 
     f_scale : float
         :math:`|f(x)|`, the size of the values whose rounding the difference amplifies (positive).
     eps : float
-        Relative rounding error of one evaluation of ``f`` (default: float64's machine epsilon).
+        Bound on the relative rounding error of one evaluation of ``f`` (default: float64's machine epsilon
+        :math:`2^{-52}`, twice the unit round-off :math:`2^{-53}`: about one unit in the last place).
 
     Returns
     -------

@@ -331,3 +331,241 @@ def test_interface_errors():
     with pytest.raises(TypeError, match="grad.*callable|value_and_grad: f must be callable"):
         ad.grad(3)
 
+
+
+# ------------------------------------------------------------------------------------- special inputs
+
+def test_power_zero_exponent_has_zero_gradient_at_zero():
+    """x ** 0 = 1 is constant, so its gradient is 0 everywhere -- also at x = 0, where p x^(p-1) is 0 * inf."""
+    x = np.array([0.0, 2.0, -3.0])
+    g = ad.grad(lambda t: (t ** 0).sum())(x)
+    assert np.array_equal(g, np.zeros(3))
+    assert ad.gradcheck_op("power", [x], p=0.0).passed
+
+
+# ------------------------------------------------------------------------ the public wrappers, run
+
+def test_log_wrapper_value_and_gradient(rng):
+    x = rng.uniform(0.5, 3.0, 4)
+    t = ad.Tensor(x)
+    y = ad.log(t)
+    assert y.op == "log" and np.array_equal(y.value, np.log(x))
+    y.sum().backward()
+    assert _close(t.grad, 1.0 / x)
+
+
+def test_relu_wrapper_value_and_gradient():
+    x = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
+    t = ad.Tensor(x)
+    y = ad.relu(t)
+    assert y.op == "relu" and np.array_equal(y.value, np.array([0.0, 0.0, 0.0, 0.5, 3.0]))
+    (y * np.arange(1.0, 6.0)).sum().backward()
+    assert np.array_equal(t.grad, np.array([0.0, 0.0, 0.0, 4.0, 5.0]))  # subgradient 0 at the kink
+
+
+def test_reshape_wrappers_move_values_and_cotangents(rng):
+    A = rng.standard_normal((3, 4))
+    U = rng.standard_normal((2, 6))
+    for build in (lambda t: ad.reshape(t, (2, 6)), lambda t: t.reshape(2, 6), lambda t: t.reshape((2, 6)),
+                  lambda t: t.reshape(2, -1)):
+        t = ad.Tensor(A)
+        y = build(t)
+        assert y.op == "reshape" and np.array_equal(y.value, A.reshape(2, 6))
+        y.backward(seed=U)
+        assert np.array_equal(t.grad, U.reshape(3, 4))
+    t = ad.Tensor(A)
+    ad.reshape(t, 12).backward(seed=np.arange(12.0))
+    assert np.array_equal(t.grad, np.arange(12.0).reshape(3, 4))
+
+
+def test_transpose_wrappers_move_values_and_cotangents(rng):
+    A = rng.standard_normal((3, 4))
+    U = rng.standard_normal((4, 3))
+    for build in (lambda t: ad.transpose(t), lambda t: t.transpose(), lambda t: t.T, lambda t: t.transpose(1, 0)):
+        t = ad.Tensor(A)
+        y = build(t)
+        assert y.op == "transpose" and np.array_equal(y.value, A.T)
+        y.backward(seed=U)
+        assert np.array_equal(t.grad, U.T)
+    C = rng.standard_normal((2, 3, 4))
+    V = rng.standard_normal((4, 2, 3))
+    t = ad.Tensor(C)
+    y = ad.transpose(t, (-1, 0, 1))  # negative axes are allowed
+    assert np.array_equal(y.value, np.transpose(C, (2, 0, 1)))
+    y.backward(seed=V)
+    assert np.array_equal(t.grad, np.transpose(V, (1, 2, 0)))
+
+
+def test_concatenate_wrapper_splits_the_cotangent(rng):
+    A, B = rng.standard_normal((3, 4)), rng.standard_normal((3, 2))
+    U = rng.standard_normal((3, 6))
+    a, b = ad.Tensor(A), ad.Tensor(B)
+    y = ad.concatenate([a, b], axis=1)
+    assert y.op == "concatenate" and np.array_equal(y.value, np.concatenate([A, B], axis=1))
+    y.backward(seed=U)
+    assert np.array_equal(a.grad, U[:, :4]) and np.array_equal(b.grad, U[:, 4:])
+    c = ad.Tensor(A)
+    ad.concatenate([c, A, c], axis=0).backward(seed=np.ones((9, 4)))  # used twice, a constant between
+    assert np.array_equal(c.grad, np.full((3, 4), 2.0))
+
+
+def test_stack_wrapper_including_a_negative_axis(rng):
+    A, B = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    U = rng.standard_normal((3, 4, 2))
+    a, b = ad.Tensor(A), ad.Tensor(B)
+    y = ad.stack([a, b], axis=-1)
+    assert y.op == "stack" and np.array_equal(y.value, np.stack([A, B], axis=-1))
+    y.backward(seed=U)
+    assert np.array_equal(a.grad, U[..., 0]) and np.array_equal(b.grad, U[..., 1])
+    a = ad.Tensor(A)
+    ad.stack([a, B], axis=0).backward(seed=np.stack([U[..., 1], U[..., 0]]))
+    assert np.array_equal(a.grad, U[..., 1])
+    with pytest.raises(ValueError, match="stack: axis -4 is out of range for the result's 3 axes"):
+        ad.stack([a, b], axis=-4)
+
+
+def test_mean_wrappers_value_and_gradient(rng):
+    A = rng.standard_normal((3, 4))
+    for build, expected_value, count in (
+            (lambda t: ad.mean(t), A.mean(), 12), (lambda t: t.mean(), A.mean(), 12),
+            (lambda t: t.mean(axis=0), A.mean(axis=0), 3), (lambda t: ad.mean(t, axis=-1, keepdims=True),
+                                                            A.mean(axis=-1, keepdims=True), 4)):
+        t = ad.Tensor(A)
+        y = build(t)
+        assert y.op == "mean" and _close(y.value, expected_value)
+        y.sum().backward()
+        assert _close(t.grad, np.full((3, 4), 1.0 / count))
+    with pytest.raises(ValueError, match="mean: the input is empty"):
+        ad.mean(ad.Tensor(np.ones((0, 2))))
+
+
+def test_sum_wrapper_keepdims_and_tuple_axis(rng):
+    C = rng.standard_normal((2, 3, 4))
+    t = ad.Tensor(C)
+    y = ad.sum(t, axis=(0, 2), keepdims=True)
+    assert y.shape == (1, 3, 1) and _close(y.value, C.sum(axis=(0, 2), keepdims=True))
+    y.backward(seed=np.array([[[1.0], [2.0], [3.0]]]))
+    assert np.array_equal(t.grad, np.broadcast_to(np.array([1.0, 2.0, 3.0])[None, :, None], C.shape))
+
+
+def test_matmul_batch_shapes_must_broadcast():
+    with pytest.raises(ValueError, match=r"matmul \(@\) batch axes: shapes \(2,\) and \(3,\) do not broadcast"):
+        ad.Tensor(np.ones((2, 3, 4))) @ np.ones((3, 4, 5))
+    ok = ad.Tensor(np.ones((2, 1, 3, 4))) @ np.ones((5, 4, 2))  # (2, 1) and (5,) broadcast to (2, 5)
+    assert ok.shape == (2, 5, 3, 2)
+
+
+def test_power_exponents_one_and_two_and_negative(rng):
+    x = rng.uniform(0.5, 2.0, 4)
+    for p in (1.0, 2.0, 3.0, -1.5):
+        g = ad.grad(lambda t, p=p: (t ** p).sum())(x)
+        assert _close(g, p * x ** (p - 1)), p
+    assert np.array_equal(ad.grad(lambda t: (t ** 1).sum())(np.array([0.0, 1.0])), np.ones(2))
+
+
+def test_tanh_sigmoid_exp_wrappers(rng):
+    x = rng.standard_normal(5)
+    for fn, ref, dref in ((ad.tanh, np.tanh, lambda v: 1 - np.tanh(v) ** 2),
+                          (ad.sigmoid, lambda v: 1 / (1 + np.exp(-v)), lambda v: np.exp(-v) / (1 + np.exp(-v)) ** 2),
+                          (ad.exp, np.exp, np.exp)):
+        t = ad.Tensor(x)
+        y = fn(t)
+        assert _close(y.value, ref(x))
+        y.sum().backward()
+        assert _close(t.grad, dref(x))
+
+
+def test_logsumexp_wrapper_gradient_is_softmax(rng):
+    from mathdl import softmax
+
+    Z = rng.standard_normal((4, 3)) * 50.0
+    t = ad.Tensor(Z)
+    y = ad.logsumexp(t, axis=1)
+    assert _close(y.value, np.log(np.exp(Z - Z.max(axis=1, keepdims=True)).sum(axis=1)) + Z.max(axis=1))
+    y.sum().backward()
+    assert _close(t.grad, softmax.softmax(Z))
+
+
+# ------------------------------------------------------------ chain rules and the softmax delta, in code
+
+def test_engine_applies_the_chain_rule():
+    """calculus.chain-rule: the engine's derivative of exp(tanh(x)) is exp(tanh x) (1 - tanh^2 x), and the
+    engine's derivative of (x^2 + 1)^3 is 3 (x^2 + 1)^2 2x -- the book's instance -- at many points."""
+    x = np.linspace(-2.0, 2.0, 41)
+    g = ad.grad(lambda t: ad.exp(ad.tanh(t)).sum())(x)
+    assert _close(g, np.exp(np.tanh(x)) * (1 - np.tanh(x) ** 2))
+    g = ad.grad(lambda t: ((t ** 2 + 1.0) ** 3).sum())(x)
+    assert _close(g, 3 * (x ** 2 + 1) ** 2 * 2 * x)
+    for x0 in (-1.3, 0.2, 0.9):  # and central differences of the composition agree with the engine
+        fd = calculus.central_difference(lambda s: np.exp(np.tanh(s)), x0, 1e-5)
+        assert abs(float(fd) - float(ad.grad(lambda t: ad.exp(ad.tanh(t)))(np.array(x0)))) < 1e-9
+
+
+def test_engine_vjp_of_a_composition_is_the_product_of_jacobians(rng):
+    """calculus.jacobian-chain-rule: for the book's g: R^2 -> R^3 and f: R^3 -> R^2, the engine's VJP u^T J_{f o g}
+    equals u^T J_f(g(x)) J_g(x) built from the two Jacobians written out by hand."""
+    for _ in range(5):
+        x = rng.standard_normal(2)
+        u = rng.standard_normal(2)
+        t = ad.Tensor(x)
+        x1, x2 = t[0], t[1]
+        g = ad.stack([x1 * x2, x1 ** 2, x2 ** 2 - x1])
+        v1, v2, v3 = g[0], g[1], g[2]
+        ad.stack([v1 * v2 + v3, v1 * v3 ** 2]).backward(seed=u)
+        gv = np.array([x[0] * x[1], x[0] ** 2, x[1] ** 2 - x[0]])
+        J_g = np.array([[x[1], x[0]], [2 * x[0], 0.0], [-1.0, 2 * x[1]]])
+        J_f = np.array([[gv[1], gv[0], 1.0], [gv[2] ** 2, 0.0, 2 * gv[0] * gv[2]]])
+        assert _close(t.grad, u @ J_f @ J_g)
+
+
+def test_engine_softmax_cross_entropy_delta(rng):
+    """calculus.softmax-ce-delta: the engine's dL/dZ2 for cross-entropy is softmax(Z2) - Y when rows of Y sum
+    to 1, and (row sum) softmax(Z2) - Y when they do not."""
+    from mathdl import softmax
+
+    Z = rng.standard_normal((5, 3))
+    Y = softmax.softmax(rng.standard_normal((5, 3)))
+    for targets, scale in ((Y, 1.0), (2.5 * Y, 2.5)):
+        z = ad.Tensor(Z)
+        (targets * (ad.logsumexp(z, axis=1, keepdims=True) - z)).sum().backward()
+        assert _close(z.grad, scale * softmax.softmax(Z) - targets)
+
+
+def test_reflected_operators_negation_and_properties(rng):
+    x = rng.uniform(0.5, 2.0, 3)
+    t = ad.Tensor(x, name="t")
+    out = 2.0 + t
+    assert np.array_equal(out.value, 2.0 + x)
+    out = 2.0 - t
+    assert np.array_equal(out.value, 2.0 - x)
+    out = 2.0 / t
+    assert np.array_equal(out.value, 2.0 / x)
+    out.sum().backward()
+    assert _close(t.grad, -2.0 / x ** 2)
+    n = -t
+    assert n.op == "negative" and np.array_equal(n.value, -x)
+    n.backward(seed=np.arange(3.0))
+    assert np.array_equal(t.grad, -np.arange(3.0))
+    assert t.ndim == 1 and t.size == 3 and len(t) == 3 and t.shape == (3,)
+    assert repr(t).startswith("Tensor([") and "name='t'" in repr(t) and "op='negative'" in repr(n)
+    same = ad.Tensor(t)  # a Tensor as the value of a new leaf: its array, not its history
+    assert np.array_equal(same.value, x) and same.op is None
+    t.backward(seed=ad.Tensor(np.ones(3)))  # a Tensor seed is read as its array
+    assert np.array_equal(t.grad, np.ones(3))
+
+
+def test_join_with_constant_arrays_keeps_their_values(rng):
+    A, B = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    a = ad.Tensor(A)
+    assert np.array_equal(ad.concatenate([a, B], axis=0).value, np.concatenate([A, B], axis=0))
+    assert np.array_equal(ad.stack([B, a], axis=-1).value, np.stack([B, A], axis=-1))
+    assert np.array_equal(ad.concatenate([a, 2.5 * np.ones((2, 1))], axis=1).value[:, -1], np.full(2, 2.5))
+
+
+def test_op_records_read_the_formula_from_the_vjp_docstring():
+    from mathdl import autodiff_ops
+
+    op = autodiff_ops._op(autodiff_ops.matmul, autodiff_ops.matmul_vjp)
+    assert op.name == "matmul" and op.forward is autodiff_ops.matmul and op.vjp is autodiff_ops.matmul_vjp
+    assert op.formula == r":math:`\bar A = \bar Y B^\top,\ \bar B = A^\top \bar Y`."
+    assert OPS["power"].formula.endswith("(the exponent is a constant; 0 for p = 0).")

@@ -37,28 +37,46 @@ def _figure1_point(rng: np.random.Generator, n: int = 5, probabilities: bool = F
 
 # --------------------------------------------------------------------------------------------- chain rule
 
-def test_chain_rule_generic_and_concrete():
-    """calculus.chain-rule: (f o g)' = f'(g) g' for undefined f, g and for sin(x^2)."""
-    x, u = sp.Symbol("x", real=True), sp.Symbol("u", real=True)
-    f, g = sp.Function("f"), sp.Function("g")
-    derive(sp.Derivative(f(g(x)), x),
-           (sp.Subs(sp.Derivative(f(u), u), u, g(x)) * sp.Derivative(g(x), x), "chain rule"),
-           claim="calculus.chain-rule")
-    derive(sp.Derivative(sp.exp(sp.sin(x)), x), (sp.exp(sp.sin(x)) * sp.cos(x), "chain rule"),
-           claim="calculus.chain-rule")
-    with pytest.raises(ProofError):  # the check can fail: forgetting the inner derivative
-        derive(sp.Derivative(sp.exp(sp.sin(x)), x), (sp.exp(sp.sin(x)), "wrong on purpose"))
+def test_chain_rule_instance_through_mathdl_differences():
+    """calculus.chain-rule, the book's instance f(u) = u^3, g(x) = x^2 + 1: mathdl's central difference of f o g
+    equals f'(g(x)) g'(x) = 3 (x^2 + 1)^2 2x up to its O(h^2) truncation error, and the forward difference of
+    f o g factors exactly as in the book (f's quotient at g(x) with step k = g(x+h) - g(x), times g's)."""
+    for x in (-1.5, -0.3, 0.4, 1.2):
+        h = 1e-4
+        central = float(calculus.central_difference(lambda t: (t ** 2 + 1) ** 3, x, h))
+        assert math.isclose(central, 3 * (x ** 2 + 1) ** 2 * 2 * x, rel_tol=1e-6)
+    x, h = 0.5, 0.25  # dyadic: every quantity below is exact in float64
+    k = (x + h) ** 2 - x ** 2
+    forward = float(calculus.forward_difference(lambda t: (t ** 2 + 1) ** 3, x, h))
+    outer = float(calculus.forward_difference(lambda u: u ** 3, x ** 2 + 1, k))
+    inner = float(calculus.forward_difference(lambda t: t ** 2 + 1, x, h))
+    assert forward == outer * inner == (3 * (x ** 2 + 1) ** 2 + 3 * (x ** 2 + 1) * k + k ** 2) * (2 * x + h)
 
 
-def test_jacobian_chain_rule():
-    """calculus.jacobian-chain-rule: J_{f o g} = J_f(g(x)) J_g(x) for explicit maps R^2 -> R^3 -> R^2."""
-    x = sp.Matrix(sp.symbols("x1 x2", real=True))
-    v = sp.Matrix(sp.symbols("v1:4", real=True))
-    g = sp.Matrix([x[0] * x[1], sp.tanh(x[0]), x[1] ** 3])
-    f = sp.Matrix([v[0] * sp.exp(v[2]), v[1] ** 2 - v[0]])
-    at_g = dict(zip(v, g))
-    derive(f.subs(at_g).jacobian(x), (f.jacobian(v).subs(at_g) * g.jacobian(x), "Jacobians multiply"),
-           claim="calculus.jacobian-chain-rule")
+def test_chain_rule_through_the_backprop_recursion(rng):
+    """calculus.chain-rule and calculus.jacobian-chain-rule in mathdl code: figure1_backprop chains the layers'
+    Jacobians by hand; its gradient equals mathdl's central differences of figure1_loss, entry by entry."""
+    X, W1, W2, Y = _figure1_point(rng)
+    dW1, _ = calculus.figure1_backprop(X, W1, W2, Y, "tanh")
+    for i, j in [(0, 0), (1, 2), (2, 3)]:
+        def loss_along(t, i=i, j=j):
+            out = []
+            for tk in np.atleast_1d(t):
+                W = W1.copy()
+                W[i, j] = tk
+                out.append(calculus.figure1_loss(X, W, W2, Y, "tanh"))
+            return np.array(out).reshape(np.shape(t))
+        fd = float(calculus.central_difference(loss_along, float(W1[i, j]), 1e-5))
+        assert math.isclose(dW1[i, j], fd, rel_tol=1e-7, abs_tol=1e-9)
+
+
+def test_a_wrong_chain_rule_is_not_proved():
+    """The instance proof can fail: dropping the inner factor g's quotient is refused."""
+    x, h, u, k = sp.symbols("x h u k", real=True)
+    with pytest.raises(ProofError):
+        derive(((x + h) ** 2 + 1) ** 3 / h - (x ** 2 + 1) ** 3 / h,
+               (sp.Subs(3 * u ** 2 + 3 * u * k + k ** 2, (u, k), (x ** 2 + 1, h * (2 * x + h))), "forgot g's quotient",
+                "expand"), domain=[sp.Ne(h, 0)])
 
 
 # -------------------------------------------------------------------------------------- backprop, Fig. 1
@@ -70,8 +88,8 @@ def test_backprop_recursion_equals_sympy_gradient(hidden, loss):
     L = calculus.figure1_symbolic_loss(x, W1, W2, y, hidden, loss)
     rec = calculus.figure1_symbolic_backprop(x, W1, W2, y, hidden, loss)
     for W, key in ((W2, "dW2"), (W1, "dW1")):
-        d = derive(calculus.symbolic_gradient(L, W), claim="calculus.backprop-figure1")
-        d.step(rec[key], "backward recursion", hint=sp.together)
+        d = derive(calculus.symbolic_gradient(L, W, evaluate=False), claim="calculus.backprop-figure1")
+        d.step(rec[key], "backward recursion", rewrite="together")
         assert d.result.shape == W.shape
 
 
@@ -81,8 +99,8 @@ def test_wrong_recursion_is_not_proved():
     L = (sp.tanh(x * w) * v - y) ** 2 / 2
     wrong = (sp.tanh(x * w) * v - y) * v * x  # forgot tanh'(xw) = 1 - tanh(xw)^2
     with pytest.raises(ProofError):
-        derive(sp.diff(L, w), (wrong, "forgot psi'"))
-    derive(sp.diff(L, w), (wrong * (1 - sp.tanh(x * w) ** 2), "with psi'"), claim="calculus.backprop-figure1")
+        derive(sp.Derivative(L, w), (wrong, "forgot psi'"))
+    derive(sp.Derivative(L, w), (wrong * (1 - sp.tanh(x * w) ** 2), "with psi'"), claim="calculus.backprop-figure1")
 
 
 @pytest.mark.parametrize("hidden,loss", [("sigmoid", "squared"), ("tanh", "squared"), ("sigmoid", "cross-entropy")])
@@ -113,15 +131,61 @@ def test_backprop_gradcheck_and_engine(rng, hidden, loss):
         assert np.max(np.abs(mine - engine)) <= EXACT_RTOL * max(1.0, np.max(np.abs(mine)))
 
 
-def test_softmax_cross_entropy_delta():
-    """calculus.softmax-ce-delta: dL/dz = softmax(z) - t when the targets sum to 1."""
-    z = sp.Matrix(sp.symbols("z1:4", real=True))
-    t1, t2 = sp.symbols("t1 t2", real=True)
-    t = sp.Matrix([t1, t2, 1 - t1 - t2])
-    total = sum(sp.exp(zi) for zi in z)
-    L = -sum(t[j] * (z[j] - sp.log(total)) for j in range(3))
-    derive(sp.Matrix([sp.diff(L, zj) for zj in z]), (z.applyfunc(lambda zi: sp.exp(zi) / total) - t,
-                                                      "targets sum to 1"), claim="calculus.softmax-ce-delta")
+def test_softmax_cross_entropy_delta_in_figure1_backprop(rng):
+    """calculus.softmax-ce-delta in mathdl code: with softmax outputs and rows of Y summing to 1, figure1_backprop's
+    dW2 = X_1^T (softmax(Z_2) - Y) (the delta written out here), and the engine's dL/dZ_2 is softmax(Z_2) - Y."""
+    from mathdl import softmax
+
+    X, W1, W2, Y = _figure1_point(rng, probabilities=True)
+    fwd = calculus.figure1_forward(X, W1, W2, "sigmoid", "cross-entropy")
+    delta2 = softmax.softmax(fwd["Z2"]) - Y
+    _, dW2 = calculus.figure1_backprop(X, W1, W2, Y, "sigmoid", "cross-entropy")
+    assert np.max(np.abs(dW2 - fwd["X1"].T @ delta2)) <= EXACT_RTOL * max(1.0, np.max(np.abs(dW2)))
+    from mathdl import autodiff as ad
+
+    Z2 = ad.Tensor(fwd["Z2"])
+    (Y * (ad.logsumexp(Z2, axis=1, keepdims=True) - Z2)).sum().backward()
+    assert np.max(np.abs(Z2.grad - delta2)) <= EXACT_RTOL
+
+
+def test_symbolic_backprop_intermediate_delta2(rng):
+    """calculus.backprop-figure1: figure1_symbolic_backprop's delta_2 is Z_2 - y (squared) and softmax(Z_2) - t
+    (cross-entropy): evaluated at a random point it equals the engine's cotangent of Z_2."""
+    from mathdl import autodiff as ad
+
+    x, W1, W2, y = calculus.figure1_symbols()
+    xv, W1v, W2v = rng.standard_normal((1, 3)), rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    y1 = float(rng.uniform(0.1, 0.9))
+    point = {**dict(zip(x, xv.ravel())), **dict(zip(W1, W1v.ravel())), **dict(zip(W2, W2v.ravel())),
+             y[0]: y1, y[1]: 1.0 - y1}
+    for hidden, loss in [("sigmoid", "squared"), ("tanh", "cross-entropy")]:
+        rec = calculus.figure1_symbolic_backprop(x, W1, W2, y, hidden, loss)
+        delta2 = np.array(rec["delta2"].subs(point).evalf(30), dtype=float)
+        target = np.array([[y1, 1.0 - y1]])
+        Z2 = ad.Tensor(calculus.figure1_forward(xv, W1v, W2v, hidden, loss)["Z2"])
+        L = (0.5 * ((Z2 - target) ** 2).sum() if loss == "squared"
+             else (target * (ad.logsumexp(Z2, axis=1, keepdims=True) - Z2)).sum())
+        L.backward()
+        assert np.max(np.abs(delta2 - Z2.grad)) <= SYMPY_RTOL, (hidden, loss)
+        assert rec["delta1"].shape == (1, 4) and rec["dW1"].shape == (3, 4) and rec["dW2"].shape == (4, 2)
+
+
+def test_figure1_forward_and_loss_exact(rng):
+    """figure1_forward's intermediates and figure1_loss against the formulas written out in numpy."""
+    X, W1, W2, Y = _figure1_point(rng, probabilities=True)
+    for hidden, act in (("sigmoid", lambda z: 1 / (1 + np.exp(-z))), ("tanh", np.tanh)):
+        fwd = calculus.figure1_forward(X, W1, W2, hidden, "cross-entropy")
+        Z1 = X @ W1
+        Z2 = act(Z1) @ W2
+        P = np.exp(Z2) / np.exp(Z2).sum(axis=1, keepdims=True)
+        for key, ref in (("Z1", Z1), ("X1", act(Z1)), ("Z2", Z2), ("Yhat", P)):
+            assert np.max(np.abs(fwd[key] - ref)) <= EXACT_RTOL * max(1.0, np.max(np.abs(ref))), key
+        ce = calculus.figure1_loss(X, W1, W2, Y, hidden, "cross-entropy")
+        assert math.isclose(ce, -np.sum(Y * np.log(P)), rel_tol=EXACT_RTOL)
+        sq = calculus.figure1_loss(X, W1, W2, Y, hidden, "squared")
+        assert math.isclose(sq, 0.5 * np.sum((Z2 - Y) ** 2), rel_tol=EXACT_RTOL)
+        assert np.array_equal(calculus.figure1_forward(X, W1, W2, hidden, "squared")["Yhat"],
+                              calculus.figure1_forward(X, W1, W2, hidden, "squared")["Z2"])
 
 
 def test_figure1_invariants(rng):
@@ -234,6 +298,38 @@ def test_measured_best_step_is_near_the_prediction():
     assert np.min(errors["central"]) < np.min(errors["forward"])
 
 
+def test_difference_errors_deterministic_core():
+    """calculus.central-difference-error / optimal-step, exactly: for f(t) = t^3 at x = 1 with dyadic steps every
+    value is exact in float64: forward error 3h + h^2, central error h^2."""
+    h = np.array([0.5, 0.25, 0.125])
+    errors = calculus.difference_errors(lambda t: t ** 3, 3.0, 1.0, h)
+    assert np.array_equal(errors["forward"], 3 * h + h ** 2)
+    assert np.array_equal(errors["central"], h ** 2)
+    assert np.array_equal(calculus.forward_difference(lambda t: t ** 2, 3.0, h), 6.0 + h)
+    assert np.array_equal(calculus.central_difference(lambda t: t ** 2, 3.0, h), np.full(3, 6.0))
+    with pytest.raises(ValueError, match="difference_errors: dfdx must be a finite real number"):
+        calculus.difference_errors(np.exp, math.nan, 1.0, h)
+
+
+def test_error_model_and_optimal_step_exact_values():
+    """calculus.optimal-step, exactly: E_fwd = M h / 2 + 2 eps |f| / h and E_cen = M h^2 / 6 + eps |f| / h at
+    chosen numbers, and h* = 2 sqrt(eps |f| / M), (3 eps |f| / M)^(1/3)."""
+    assert calculus.difference_error_model(0.5, "forward", 2.0, 1.0, 0.25) == 1.5
+    assert calculus.difference_error_model(1.0, "central", 6.0, 2.0, 0.5) == 2.0
+    assert np.array_equal(calculus.difference_error_model(np.array([1.0, 2.0]), "central", 6.0, 1.0, 1.0),
+                          np.array([2.0, 4.5]))
+    assert calculus.optimal_step("forward", 4.0, 1.0, 0.01) == 0.1
+    assert math.isclose(calculus.optimal_step("central", 1.0, 8.0, 1.0 / 3.0), 2.0, rel_tol=1e-15)
+    assert math.isclose(calculus.optimal_step("central", 1.0, 1.0), (3 * 2.0 ** -52) ** (1 / 3), rel_tol=1e-15)
+
+
+def test_unit_roundoff_and_machine_epsilon():
+    """u = 2^-53 is the unit round-off (1 + u rounds to 1, ties to even); eps = 2^-52 is the spacing at 1."""
+    assert calculus.UNIT_ROUNDOFF == 2.0 ** -53 and calculus.MACHINE_EPS == 2.0 ** -52
+    assert 1.0 + calculus.UNIT_ROUNDOFF == 1.0 and 1.0 + calculus.MACHINE_EPS > 1.0
+    assert np.nextafter(1.0, 2.0) - 1.0 == calculus.MACHINE_EPS
+
+
 def test_difference_bad_input():
     with pytest.raises(ValueError, match="central_difference: h must be positive"):
         calculus.central_difference(np.exp, 1.0, 0.0)
@@ -260,4 +356,37 @@ def test_training_figure_reports_accuracy_and_divergence():
     plt.close(fig)
     ax = figures.plot_difference_errors()
     assert ax.get_xscale() == "log"
+    plt.close("all")
+
+
+def test_backprop_refuses_cross_entropy_targets_that_do_not_sum_to_one(rng):
+    """calculus.softmax-ce-delta needs sum_j y_j = 1; figure1_backprop says so instead of returning a wrong delta."""
+    X, W1, W2, Y = _figure1_point(rng, probabilities=True)
+    with pytest.raises(ValueError, match="figure1_backprop: for cross-entropy every row of Y must sum to 1"):
+        calculus.figure1_backprop(X, W1, W2, 2.0 * Y, "tanh", "cross-entropy")
+    calculus.figure1_backprop(X, W1, W2, 2.0 * Y, "tanh", "squared")  # squared error has no such condition
+
+
+def test_training_figure_reports_divergence_and_the_other_figures_draw(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mathdl import mlp
+    from mathdl.figures import calculus as figures
+
+    def overflowing(*args, **kwargs):  # what train_mlp does when a step overflows under errstate(over="raise")
+        raise FloatingPointError("overflow encountered in multiply")
+
+    monkeypatch.setattr(mlp, "train_mlp", overflowing)
+    fig = figures.training_figure(lr=5.0, steps=20)
+    monkeypatch.undo()
+    assert fig._suptitle is not None and "diverged" in fig._suptitle.get_text()
+    plt.close(fig)
+    ax = figures.plot_figure1_network()
+    assert ax.figure is not None
+    plt.close("all")
+    explorer = figures.training_explorer()
+    assert [w.description for w in explorer.children[:5]] == ["units", "layers", "learning rate", "steps", "noise"]
     plt.close("all")
