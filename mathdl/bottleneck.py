@@ -412,6 +412,8 @@ def vib_loss(mu: np.ndarray, sigma: np.ndarray, xi: np.ndarray, W: np.ndarray, b
         The softmax decoder :math:`q(y\mid z) = \operatorname{softmax}(zW + b)_y`.
     y : ndarray of int, shape (n,)
     beta : float, >= 0
+        The weight of the compression (KL) term: :math:`\gamma` in the book (Alemi et al. call it
+        :math:`\beta`; it is :math:`1/\beta` of the information-bottleneck Lagrangian, see book/notation.md).
 
     Returns
     -------
@@ -420,7 +422,7 @@ def vib_loss(mu: np.ndarray, sigma: np.ndarray, xi: np.ndarray, W: np.ndarray, b
     Notes
     -----
     .. math:: J = \frac1{nS}\sum_{i,s} -\log q(y_i \mid \mu_i + \sigma_i\odot\xi_{si})
-              + \frac\beta n\sum_i \operatorname{KL}(N(\mu_i,\sigma_i^2)\,\|\,N(0, I)).
+              + \frac\gamma n\sum_i \operatorname{KL}(N(\mu_i,\sigma_i^2)\,\|\,N(0, I)).
 
     References
     ----------

@@ -63,11 +63,33 @@ def test_draw_functions_run_headless():
     ax = fig.draw_kl(fig.kl_view(*fig.DEFAULT_GAUSSIANS))
     assert len(ax.lines) == 2
     texts = [t.get_text() for t in ax.texts]
-    assert any("KL(p||q)" in t for t in texts)
+    assert any(r"\mathrm{KL}(p\,\Vert\,q)" in t for t in texts)
     ax2 = fig.draw_ib_tradeoff(np.array([0.0, 0.5]), np.array([0.0, 0.2]), np.array([1.0, 10.0]), 0.3, 1.0)
-    assert ax2.get_xlabel().startswith("I(X;T)")
+    assert ax2.get_xlabel().startswith("$I(X;T)$")
     with pytest.raises(ValueError, match="draw_ib_tradeoff"):
         fig.draw_ib_tradeoff(np.zeros(2), np.zeros(3), np.ones(2), 0.3, 1.0)
+    scales = np.geomspace(0.1, 10, 5)
+    ax3 = fig.draw_elbo_scales(scales, scales + 1.0, scales + 2.0, 0.5)
+    assert len(ax3.lines) == 3 and ax3.get_xscale() == "log"
+    with pytest.raises(ValueError, match="draw_elbo_scales: scales must be > 0"):
+        fig.draw_elbo_scales(np.array([0.0, 1.0]), np.ones(2), np.ones(2), 0.5)
+    with pytest.raises(ValueError, match="draw_elbo_scales: scales, right_mean"):
+        fig.draw_elbo_scales(np.ones(2), np.ones(3), np.ones(2), 0.5)
+    plt.close("all")
+
+
+def test_figure_labels_are_mathtext():
+    """Axis labels, legends and colour bars are matplotlib mathtext, not ASCII such as 'log10 beta'."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = fig.draw_ib_tradeoff(np.array([0.0, 0.5]), np.array([0.0, 0.2]), np.array([1.0, 10.0]), 0.3, 1.0)
+    labels = [ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.get_legend().get_texts())]
+    labels += [a.get_ylabel() for a in ax.figure.axes if a is not ax]               # the colour bar
+    assert all("$" in label for label in labels), labels
+    assert not any("log10" in label or "beta" in label.replace("\\beta", "") for label in labels), labels
     plt.close("all")
 
 

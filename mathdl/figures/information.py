@@ -3,7 +3,9 @@
 The update logic is :func:`kl_view`, a plain function from the means and standard deviations of two Gaussians
 p and q to everything the figure shows (densities on a grid, KL(p||q), KL(q||p), the entropies and the
 cross-entropies); :func:`draw_kl` draws it and :func:`kl_explorer` wires sliders to it in Jupyter.
-:func:`draw_ib_tradeoff` draws the information-bottleneck curve.
+:func:`draw_ib_tradeoff` draws the information-bottleneck curve and :func:`draw_elbo_scales` the negative ELBO
+of Gaussian q's around a posterior. Labels are matplotlib mathtext; figures have a white face so their text reads in
+dark mode.
 """
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ import numpy as np
 
 from mathdl import info
 
-__all__ = ["DEFAULT_GAUSSIANS", "SLIDER_RANGES", "KLView", "draw_ib_tradeoff", "draw_kl", "kl_explorer",
-           "kl_view"]
+__all__ = ["DEFAULT_GAUSSIANS", "SLIDER_RANGES", "KLView", "draw_elbo_scales", "draw_ib_tradeoff", "draw_kl",
+           "kl_explorer", "kl_view"]
 
 #: (mu_p, sigma_p, mu_q, sigma_q) the explorer starts from (and the rendered book shows).
 DEFAULT_GAUSSIANS = (0.0, 1.0, 1.0, 2.0)
@@ -42,6 +44,14 @@ class KLView:
         return [f"KL(p||q) = {self.kl_pq:.3f}", f"KL(q||p) = {self.kl_qp:.3f}",
                 f"h(p) = {self.h_p:.3f},  h(q) = {self.h_q:.3f}",
                 f"h(p,q) = {self.ce_pq:.3f},  h(q,p) = {self.ce_qp:.3f}"]
+
+    @property
+    def math_lines(self) -> list[str]:
+        """The same numbers as matplotlib mathtext (what the figure prints beside the densities)."""
+        return [rf"$\mathrm{{KL}}(p\,\Vert\,q) = {self.kl_pq:.3f}$",
+                rf"$\mathrm{{KL}}(q\,\Vert\,p) = {self.kl_qp:.3f}$",
+                rf"$h(p) = {self.h_p:.3f},\ h(q) = {self.h_q:.3f}$",
+                rf"$h(p,q) = {self.ce_pq:.3f},\ h(q,p) = {self.ce_qp:.3f}$"]
 
 
 def kl_view(mu_p: float, sigma_p: float, mu_q: float, sigma_q: float, points: int = 400) -> KLView:
@@ -90,16 +100,16 @@ def draw_kl(view: KLView, ax=None):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.8))
-    ax.plot(view.x, view.p, color="C0", lw=2, label="p")
-    ax.plot(view.x, view.q, color="C3", lw=2, label="q")
+        _, ax = plt.subplots(figsize=(7, 3.8), facecolor="white")
+    ax.plot(view.x, view.p, color="C0", lw=2, label=r"$p$")
+    ax.plot(view.x, view.q, color="C3", lw=2, label=r"$q$")
     ax.fill_between(view.x, view.p, color="C0", alpha=0.15)
     ax.fill_between(view.x, view.q, color="C3", alpha=0.15)
-    ax.text(0.98, 0.95, "\n".join(view.lines), transform=ax.transAxes, ha="right", va="top", fontsize=9,
-            family="monospace", bbox=dict(boxstyle="round", facecolor="white", alpha=0.85))
-    ax.set_xlabel("x")
-    ax.set_ylabel("density")
-    ax.set_title("two Gaussians and their divergences (nats)", fontsize=10)
+    ax.text(0.98, 0.95, "\n".join(view.math_lines), transform=ax.transAxes, ha="right", va="top", fontsize=10,
+            color="black", bbox=dict(boxstyle="round", facecolor="white", alpha=0.85))
+    ax.set_xlabel(r"$x$")
+    ax.set_ylabel(r"density $p(x)$, $q(x)$")
+    ax.set_title(r"two Gaussians and their divergences (nats)", fontsize=10)
     ax.legend(loc="upper left")
     return ax
 
@@ -119,7 +129,7 @@ def kl_explorer():
     def redraw(_=None):
         with out:
             out.clear_output(wait=True)
-            _, ax = plt.subplots(figsize=(7, 3.8))
+            _, ax = plt.subplots(figsize=(7, 3.8), facecolor="white")
             draw_kl(kl_view(*(s.value for s in sliders.values())), ax)
             plt.show()
 
@@ -139,14 +149,61 @@ def draw_ib_tradeoff(ixt: np.ndarray, ity: np.ndarray, betas: np.ndarray, ixy: f
         raise ValueError(f"draw_ib_tradeoff: ixt, ity and betas must be 1-D of one length; got {ixt.shape}, "
                          f"{ity.shape}, {betas.shape}.")
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
+        _, ax = plt.subplots(figsize=(6.5, 4), facecolor="white")
     grid = np.sort(np.append(np.linspace(0, hx, 50), ixy))            # include the corner at I(X;Y)
-    ax.plot(grid, np.minimum(grid, ixy), color="0.6", ls="--", lw=1, label="bound min(I(X;T), I(X;Y))")
+    ax.plot(grid, np.minimum(grid, ixy), color="0.6", ls="--", lw=1, label=r"bound $\min(I(X;T),\,I(X;Y))$")
     ax.plot(ixt, ity, color="0.3", lw=1)
     points = ax.scatter(ixt, ity, c=np.log10(betas), cmap="viridis", s=22, zorder=3)
-    plt.colorbar(points, ax=ax, label="log10 beta")
-    ax.set_xlabel("I(X;T)  [nats]")
-    ax.set_ylabel("I(T;Y)  [nats]")
-    ax.set_title("information bottleneck trade-off", fontsize=10)
-    ax.legend(loc="lower right", fontsize=8)
+    plt.colorbar(points, ax=ax, label=r"$\log_{10}\beta$")
+    ax.set_xlabel(r"$I(X;T)$  [nats]")
+    ax.set_ylabel(r"$I(T;Y)$  [nats]")
+    ax.set_title(r"information bottleneck trade-off, $\min\ I(X;T) - \beta\, I(T;Y)$", fontsize=10)
+    ax.tick_params(labelsize=10)
+    ax.legend(loc="lower right", fontsize=9)
+    return ax
+
+
+def draw_elbo_scales(scales: np.ndarray, right_mean: np.ndarray, shifted_mean: np.ndarray, neg_log_evidence: float,
+                     shift: float = 0.1, ax=None):
+    r"""Draw the negative ELBO of Gaussian q's :math:`N(m, cS)` and :math:`N(m + \delta, cS)` against the scale c.
+
+    Parameters
+    ----------
+    scales : ndarray, shape (k,)
+        The covariance scales c (positive; drawn on a log axis).
+    right_mean, shifted_mean : ndarray, shape (k,)
+        The negative ELBO (info-elbo-objective with :math:`\lambda = 1`) at each scale, with the posterior mean and
+        with the mean shifted by ``shift``.
+    neg_log_evidence : float
+        :math:`-\log p(y\mid X)`, the floor every q lies above.
+    shift : float
+        The shift :math:`\delta` of the second family (for the legend).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        Arrays of different shapes, not 1-D, or a non-positive scale.
+    """
+    import matplotlib.pyplot as plt
+
+    scales, right_mean, shifted_mean = (np.asarray(a, dtype=float) for a in (scales, right_mean, shifted_mean))
+    if not (scales.shape == right_mean.shape == shifted_mean.shape) or scales.ndim != 1:
+        raise ValueError(f"draw_elbo_scales: scales, right_mean and shifted_mean must be 1-D of one length; got "
+                         f"{scales.shape}, {right_mean.shape}, {shifted_mean.shape}.")
+    if np.any(scales <= 0):
+        raise ValueError("draw_elbo_scales: scales must be > 0 (they are drawn on a log axis).")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 3.8), facecolor="white")
+    ax.plot(scales, right_mean, label=r"$q = N(m,\, cS)$: posterior mean")
+    ax.plot(scales, shifted_mean, label=rf"$q = N(m + {shift:g},\, cS)$: shifted mean")
+    ax.axhline(neg_log_evidence, color="0.35", ls="--", lw=1, label=r"$-\log p(y\mid X)$")
+    ax.set_xscale("log")
+    ax.set_xlabel(r"covariance scale $c$")
+    ax.set_ylabel(r"$\mathcal{F}(q)$ [nats]")
+    ax.tick_params(labelsize=10)
+    ax.legend(fontsize=9, loc="upper center")
     return ax
