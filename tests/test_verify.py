@@ -368,3 +368,13 @@ def test_sums_over_real_indexed_symbols_are_rechecked_with_real_entries():
     d = derive(sp.Sum(sp.log(2 * sp.exp(-w[j] ** 2)), (j, 1, n)),
                (n * sp.log(2) - sp.Sum(w[j] ** 2, (j, 1, n)), "log of each term", "linearity_of_sums"))
     assert d.worst < 1e-40
+
+
+def test_exact_checks_record_an_instance_and_can_fail():
+    r = verify.exact((24, 16), (2 * 3 * 4, 2 * 2 * 4), claim="verify.exact-demo", statement="ops",
+                     instance="(2, 3, 4)")
+    assert r.how == "instance" and str(r) == "exact verify.exact-demo: ops for (2, 3, 4): True"
+    with pytest.raises(verify.VerificationError, match="got"):
+        verify.exact(25, 24, claim="verify.exact-demo", statement="ops", instance="(2, 3, 4)")
+    with pytest.raises(TypeError, match="float"):
+        verify.exact(24.0, 24, claim="verify.exact-demo", statement="ops", instance="(2, 3, 4)")

@@ -269,3 +269,44 @@ class LedgerMimeRender:
     @staticmethod
     def handle_mime(renderer, data, inline):
         return [] if data.mime_type == LEDGER_MIME else None
+
+
+def exact(got, expected, *, claim: str, statement: str, instance: str) -> Report:
+    """Record an exact check of a stated instance: an integer identity, a count, a table (``got == expected``).
+
+    Parameters
+    ----------
+    got, expected : int, tuple of int, or anything compared exactly with ``==``
+        What was computed and what the formula says. Floats are refused: compare them with ``agree``.
+    claim : str
+        The claim id.
+    statement : str
+        What is compared, in words ("operations SymPy counts in A B vs n k m").
+    instance : str
+        The instance(s) checked ("(n, k, m) = (2, 3, 4)").
+
+    Returns
+    -------
+    Report
+        ``how == "instance"``; prints as ``exact <claim>: <statement> for <instance>: True``.
+
+    Raises
+    ------
+    TypeError
+        A float anywhere in ``got`` or ``expected``.
+    VerificationError
+        ``got != expected``.
+    """
+    _validate_claim(claim, "exact")
+    for name, value in (("got", got), ("expected", expected)):
+        flat = value if isinstance(value, (tuple, list)) else (value,)
+        if any(isinstance(v, float) for v in flat):
+            raise TypeError(f"exact: {name} holds a float ({value!r}); exact checks are for integers and rationals. "
+                            "Compare floats with agree(...) and a tolerance.")
+    if not isinstance(instance, str) or not instance.strip():
+        raise ValueError(f"exact: instance must say which instance was checked; got {instance!r}.")
+    passed = bool(got == expected)
+    report = _record(Report("exact", claim, passed, f"{statement} for {instance}: {passed}", None, "instance"))
+    if not passed:
+        raise VerificationError(f"{report} (got {got!r}, expected {expected!r})")
+    return report
