@@ -169,13 +169,22 @@ def _run_tests(tests: list[str]) -> bool:
 
 
 def _tests_for(path: Path) -> list[str]:
+    """tests/test_<module>.py, or else the test files that import the module by name."""
     rel = path.resolve().relative_to(ROOT)
     parts = rel.with_suffix("").parts
-    name = "test_" + "_".join(parts[1:])
-    candidate = ROOT / "tests" / f"{name}.py"
     if parts[1] == "verify":
-        candidate = ROOT / "tests" / "test_verify.py"
-    return [str(candidate)] if candidate.exists() else []
+        return [str(ROOT / "tests" / "test_verify.py")]
+    candidate = ROOT / "tests" / f"test_{'_'.join(parts[1:])}.py"
+    if candidate.exists():
+        return [str(candidate)]
+    dotted = ".".join(parts)
+    leaf = parts[-1]
+    users = []
+    for test in sorted((ROOT / "tests").glob("test_*.py")):
+        text = test.read_text()
+        if dotted in text or f"import {leaf}" in text or f"{leaf}." in text and f"from {'.'.join(parts[:-1])}" in text:
+            users.append(str(test))
+    return users
 
 
 def mutate_module(path: Path, tests: list[str], operators: bool) -> dict:
