@@ -27,7 +27,7 @@ def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+        _, ax = plt.subplots(figsize=figsize, facecolor="white")  # dark mode: no text on a transparent page
     return ax
 
 
@@ -63,11 +63,11 @@ def plot_difference_errors(x: float = 1.0, ax: Any = None) -> Any:
         ax.axvline(h_star, color=colour, ls=":", lw=1.5)
         ax.annotate(f"$h^*_{{\\mathrm{{{kind[:3]}}}}}$", (h_star, 1e-14), color=colour, ha="left",
                     xytext=(3, 0), textcoords="offset points")
-    ax.set_xlabel("step size $h$")
+    ax.set_xlabel(r"step size $h$")
     ax.set_ylabel(r"$|D_h f(x) - f'(x)|$")
     ax.set_ylim(1e-15, 1e2)
     ax.set_title(r"Finite-difference error for $f = \exp$ at $x = %g$" % x)
-    ax.legend(fontsize=8, loc="upper center")
+    ax.legend(fontsize=9, loc="upper center")
     return ax
 
 
@@ -102,7 +102,7 @@ def plot_decision_boundary(params: Sequence[np.ndarray], X: np.ndarray, labels: 
         ax.scatter(pts[:, 0], pts[:, 1], s=12, color=colour, edgecolor="k", linewidth=0.3, label=f"class {k}")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=9, loc="lower left")
     return ax
 
 
@@ -133,7 +133,7 @@ def training_figure(hidden_units: int = 16, layers: int = 2, lr: float = 0.5, st
     import matplotlib.pyplot as plt
 
     X, labels = mlp.two_moons(200, noise=noise, seed=seed)
-    fig, (ax_loss, ax_data) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax_loss, ax_data) = plt.subplots(1, 2, figsize=(10, 4), facecolor="white")
     try:
         with np.errstate(over="raise", invalid="raise"):
             params, losses = mlp.train_mlp(X, labels, hidden=(hidden_units,) * layers, steps=steps, lr=lr,
@@ -148,12 +148,14 @@ def training_figure(hidden_units: int = 16, layers: int = 2, lr: float = 0.5, st
         fig.suptitle("training diverged: lower the learning rate")
         return fig
     ax_loss.semilogy(losses)
-    ax_loss.set_xlabel("gradient step")
-    ax_loss.set_ylabel("cross-entropy (training)")
-    ax_loss.set_title("loss")
+    ax_loss.set_xlabel(r"gradient step $t$", fontsize=12)
+    ax_loss.set_ylabel(r"training loss $L(\theta_t)$", fontsize=12)
+    ax_loss.set_title(r"cross-entropy $L(\theta_t)$", fontsize=12)
+    for ax in (ax_loss, ax_data):
+        ax.tick_params(labelsize=11)
     plot_decision_boundary(params, X, labels, ax=ax_data)
     accuracy = float(np.mean(mlp.mlp_predict(params, X) == labels))
-    ax_data.set_title(f"decision boundary, training accuracy {accuracy:.2f}")
+    ax_data.set_title(f"decision boundary, training accuracy {accuracy:.2f}", fontsize=12)
     fig.tight_layout()
     return fig
 
