@@ -166,3 +166,11 @@ def test_segment_loss_figure():
     plt.close(fig)
     with pytest.raises(ValueError, match="segment_loss_figure: s and loss must be 1-D"):
         F.segment_loss_figure(s, s[:-1])
+
+
+def test_curve_is_the_activation_and_its_derivative():
+    x = np.linspace(-3.0, 3.0, 13)
+    f, df = F._curve("sigmoid", x)
+    s = 1 / (1 + np.exp(-x))
+    np.testing.assert_allclose(f, s, rtol=1e-14)
+    np.testing.assert_allclose(df, s * (1 - s), rtol=1e-13)

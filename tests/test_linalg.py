@@ -268,6 +268,46 @@ def test_draw_svd_draws(rng):
     plt.close("all")
 
 
+def test_power_iteration_figure_draws_the_errors_and_the_predicted_rate():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    errors = 0.5 ** (4 * np.arange(1, 9)) * 3.0
+    ax = linalg_figures.power_iteration_figure(errors, 0.5, anchor=2)
+    measured, predicted = (line.get_ydata() for line in ax.lines[:2])
+    np.testing.assert_array_equal(measured, errors)
+    np.testing.assert_allclose(predicted, errors, rtol=1e-12)  # errors follow ratio**(4t) exactly here
+    with pytest.raises(ValueError, match="ratio"):
+        linalg_figures.power_iteration_figure(errors, 1.0)
+    with pytest.raises(ValueError, match="at least"):
+        linalg_figures.power_iteration_figure(errors[:2], 0.5)
+    plt.close("all")
+
+
+def test_jl_figure_draws_measured_guaranteed_and_reference_curves():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ks, measured, guaranteed = [10, 40, 160], [0.9, 0.45, 0.2], [1.5, 0.8, 0.4]
+    ax = linalg_figures.jl_figure(ks, measured, guaranteed, n=50)
+    m, g, ref = ax.lines[:3]
+    np.testing.assert_array_equal(m.get_ydata(), measured)
+    np.testing.assert_array_equal(g.get_xdata(), [40, 160])  # no guarantee (eps >= 1) at k = 10: not drawn
+    np.testing.assert_allclose(ref.get_ydata(), 3 * np.sqrt(np.log(50) / np.array(ks)), rtol=1e-12)
+    with pytest.raises(ValueError, match="one length"):
+        linalg_figures.jl_figure(ks, measured[:2], guaranteed, n=50)
+    plt.close("all")
+
+
+def test_svd_explorer_builds_its_four_sliders_headless():
+    pytest.importorskip("ipywidgets")
+    box = linalg_figures.svd_explorer()
+    sliders = [w for row in box.children[:2] for w in row.children]
+    assert len(sliders) == 4 and all(hasattr(w, "value") for w in sliders)
+
+
 # ------------------------------------------------- deterministic cores of the statistical tests (issue 8)
 
 def test_random_projection_is_x_times_the_seeded_gaussian_matrix(rng):
