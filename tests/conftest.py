@@ -159,6 +159,7 @@ def page_errors(driver) -> list[str]:
             if e["level"] == "SEVERE" and e.get("source") in ("javascript", "network")]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers added here
 def pytest_collection_modifyitems(config, items):
     # Fast unit tests first, then nbval notebooks, then the book build and browser tests.
     def rank(item) -> int:
