@@ -8,7 +8,7 @@ PORT   ?= 8000
 # Jupyter refuses to run as root without --allow-root; pass it only when we are root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LAB_ARGS ?=
-# Tests in parallel on every core; each notebook and the book build stay on one worker (see tests/conftest.py).
+# Tests in parallel on every core; a file's tests stay on one worker, so a notebook's cells share one kernel.
 JOBS   ?= auto
 
 .PHONY: book test venv notebooks notebook lab bench serve clean mutation
@@ -35,7 +35,7 @@ book: venv
 ## The test copy of the book is built from the stored outputs that strict nbval verifies, in _build/test
 ## (a book you are serving from _build/html is left alone).
 test: venv
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup mathdl tests book --nbval --nbval-current-env --nbval-sanitize-with book/sanitize.cfg
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile mathdl tests book --nbval --nbval-current-env --nbval-sanitize-with book/sanitize.cfg
 
 ## Re-execute notebooks in place so their stored outputs come from one fresh top-to-bottom run.
 notebooks: venv

@@ -67,24 +67,40 @@ def test_config() -> Path:
     return path
 
 
+def _run_id(config) -> str:
+    """One id for the whole test run, shared by the pytest-xdist workers (one per process otherwise)."""
+    workerinput = getattr(config, "workerinput", None)
+    return workerinput["testrunuid"] if workerinput else f"local-{os.getpid()}"
+
+
 @pytest.fixture(scope="session")
-def book_html() -> Path:
+def book_html(request) -> Path:
     """Build the book with warnings as errors into ``_build/test/_build/html`` and return that path.
 
     The notebooks are not executed again: the build shows their stored outputs, which strict nbval re-executes
-    and compares in the same test run. The build log is kept in ``_build/test/build.log``; a failed build fails
-    every test that needs the book, with the log's tail in the message.
+    and compares in the same test run. With pytest-xdist the test files that need the book may run on several
+    workers: the first to get here builds, under a file lock, and the others reuse that build. The build log is
+    kept in ``_build/test/build.log``; a failed build fails every test that needs the book, with the log's tail.
     """
-    if HTML.exists():
-        shutil.rmtree(HTML)  # a clean HTML tree: stale pages must not satisfy the scans
-    jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--config", str(test_config()),
-           "--path-output", str(TEST_BUILD)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
-    log = proc.stdout + proc.stderr
-    (TEST_BUILD / "build.log").write_text(log)
-    if proc.returncode != 0:
-        pytest.fail(f"jupyter-book build failed (exit {proc.returncode}); last lines:\n{log[-4000:]}")
+    import fcntl
+
+    TEST_BUILD.mkdir(parents=True, exist_ok=True)
+    stamp, run = TEST_BUILD / ".built-for-run", _run_id(request.config)
+    with open(TEST_BUILD / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (stamp.exists() and stamp.read_text().split("\n")[0] == run):
+            if HTML.exists():
+                shutil.rmtree(HTML)  # a clean HTML tree: stale pages must not satisfy the scans
+            jb = Path(sys.executable).with_name("jupyter-book")
+            cmd = [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--config", str(test_config()),
+                   "--path-output", str(TEST_BUILD)]
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+            (TEST_BUILD / "build.log").write_text(proc.stdout + proc.stderr)
+            stamp.write_text(f"{run}\n{proc.returncode}")
+        returncode = int(stamp.read_text().split("\n")[1])
+    if returncode != 0:
+        log = (TEST_BUILD / "build.log").read_text()
+        pytest.fail(f"jupyter-book build failed (exit {returncode}); last lines:\n{log[-4000:]}")
     return HTML
 
 
@@ -159,7 +175,6 @@ def page_errors(driver) -> list[str]:
             if e["level"] == "SEVERE" and e.get("source") in ("javascript", "network")]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers added here
 def pytest_collection_modifyitems(config, items):
     # Fast unit tests first, then nbval notebooks, then the book build and browser tests.
     def rank(item) -> int:
@@ -172,11 +187,4 @@ def pytest_collection_modifyitems(config, items):
         return 0
 
     items.sort(key=rank)
-    # pytest-xdist (--dist loadgroup): a notebook's cells run in order on one worker; the book build and every
-    # test that reads it share one worker, so the book is built once.
-    for item in items:
-        if str(item.fspath).endswith(".ipynb"):
-            item.add_marker(pytest.mark.xdist_group(name=f"notebook-{Path(str(item.fspath)).stem}"))
-        elif item.get_closest_marker("book") or item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group(name="book"))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")

@@ -99,8 +99,9 @@ CLIPPING_JS = r"""
 const out = [];
 const scrollable = (el) => { const s = getComputedStyle(el).overflowX; return s === "auto" || s === "scroll"; };
 const clips = (el) => { const s = getComputedStyle(el).overflowX; return s === "hidden" || s === "clip"; };
-const main = document.querySelector("main") || document.body;
-for (const el of document.querySelectorAll("mjx-container, .mathdl-expr")) {
+// the page's content (the side bars' tables of contents are off-canvas drawers on a phone)
+const main = document.querySelector("article.bd-article") || document.querySelector('[role="main"]') || document.body;
+for (const el of main.querySelectorAll("mjx-container, .mathdl-expr")) {
   const r = el.getBoundingClientRect();
   if (r.width === 0) continue;
   let a = el.parentElement, handled = false;
@@ -184,7 +185,7 @@ def test_the_layout_checks_can_fail(browser, book_url):
       box.style.overflow = "hidden"; box.style.width = "100px";
       box.innerHTML = '<mjx-container style="display:inline-block;width:900px">x</mjx-container>' +
                       '<p>a\\_b</p><span class="mathdl-mark" style="position:absolute;left:5000px">✓</span>';
-      (document.querySelector("main") || document.body).prepend(box);
+      (document.querySelector("article.bd-article") || document.body).prepend(box);
     """)
     assert browser.execute_script(CLIPPING_JS)
     assert browser.execute_script(LITERAL_TEX_JS)
