@@ -5,6 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 NB     ?= book/linear_algebra.ipynb
 PORT   ?= 8000
+HTML_DIR ?= _build/html
 # Jupyter refuses to run as root without --allow-root; pass it only when we are root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LAB_ARGS ?=
@@ -52,8 +53,8 @@ lab: venv
 
 ## Serve the built book on http://127.0.0.1:$(PORT) (PORT=8000 by default).
 serve:
-	@echo "Serving _build/html on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+	@echo "Serving $(HTML_DIR) on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(HTML_DIR) $(PORT)
 
 ## Print timings: cold and warm book builds, strict nbval, each notebook's execution time.
 bench: venv
