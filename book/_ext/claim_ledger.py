@@ -119,7 +119,10 @@ class ClaimLedger(SphinxDirective):
         para += nodes.Text(f" — {KIND_WORDS.get(rec['how'], rec['how'])}; {rec['detail']}")
         if rec.get("domain"):
             para += nodes.Text("; for ")
-            para += nodes.math(text=rec["domain"])
+            for i, part in enumerate(rec.get("domain_parts") or [rec["domain"]]):  # one formula a piece: it wraps
+                if i:
+                    para += nodes.Text(", ")
+                para += nodes.math(text=part)
         return nodes.list_item("", para)
 
     def run(self):

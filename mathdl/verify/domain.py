@@ -182,14 +182,21 @@ class Domain:
         return False
 
     # -- display ---------------------------------------------------------------------------------------
-    def describe(self, symbols: Iterable[Any]) -> list[str]:
-        """LaTeX pieces, one per assumption or condition: ``x > 0``, ``n \\in \\mathbb{Z}_{\\ge 1}``, ..."""
+    def describe(self, symbols: Iterable[Any], split: bool = False) -> list[str]:
+        """LaTeX pieces, one per assumption or condition: ``x > 0``, ``n \\in \\mathbb{Z}_{\\ge 1}``, ...
+
+        With ``split``, a group of symbols sharing a set is given name by name (``w_{11}``, ``w_{12}``, ...,
+        ``w_{34} \\in \\mathbb{R}``), so a page can typeset each piece on its own and wrap between them.
+        """
         parts: list[str] = []
         groups: dict[str, list[str]] = {}
         for s in sorted(symbols, key=lambda s: sp.latex(s)):
             groups.setdefault(_assumption_text(s), []).append(sp.latex(s))
         for text, names in groups.items():
-            if text:
+            if text and split:
+                parts.extend(names[:-1])
+                parts.append(text.replace("{}", names[-1]))
+            elif text:
                 parts.append(text.replace("{}", ", ".join(names)))
         for text, conds in self.items:
             if text is not None:

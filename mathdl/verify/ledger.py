@@ -67,6 +67,7 @@ class Report:
     how: str = "numeric"
     domain: str | None = None
     anchor: str | None = None
+    domain_parts: tuple[str, ...] | None = None
 
     def __str__(self) -> str:
         name = f" {self.claim}" if self.claim else ""
@@ -81,8 +82,11 @@ class Report:
         if self.worst is not None:
             worst = "0" if self.worst == 0 else (f"< 1e{math.ceil(math.log10(self.worst))}"
                                                  if math.isfinite(self.worst) else "inf")
-        return {"claim": self.claim, "check": self.kind, "how": self.how, "passed": self.passed,
-                "detail": self.detail, "domain": self.domain, "anchor": self.anchor, "worst": worst}
+        record = {"claim": self.claim, "check": self.kind, "how": self.how, "passed": self.passed,
+                  "detail": self.detail, "domain": self.domain, "anchor": self.anchor, "worst": worst}
+        if self.domain_parts is not None:
+            record["domain_parts"] = list(self.domain_parts)
+        return record
 
 
 _LEDGER: list = []  # Reports and Derivations, in the order they ran
@@ -137,8 +141,9 @@ def _as_report(item) -> Report:
     if isinstance(item, Report):
         return item
     d = item  # a Derivation: report it as it stands now (steps are added after it is recorded)
-    return Report("derive", d.claim, True, f"{len(d.steps)} steps; {d.kind_text()}", d.worst, d.kind,
-                  d.domain_latex(), d.anchor)
+    n = len(d.steps)
+    return Report("derive", d.claim, True, f"{n} step{'' if n == 1 else 's'}; {d.kind_text()}", d.worst, d.kind,
+                  d.domain_latex(), d.anchor, tuple(d.domain_parts(split=True)))
 
 
 def ledger(claim_prefix: str = "") -> list[Report]:

@@ -395,15 +395,16 @@ class Derivation:
         )
 
     # -- display ---------------------------------------------------------------------------------------
-    def domain_parts(self) -> list[str]:
-        """The domain as LaTeX pieces (each free symbol group's set, each extra condition)."""
+    def domain_parts(self, split: bool = False) -> list[str]:
+        """The domain as LaTeX pieces (each free symbol group's set, each extra condition; with ``split``, the
+        symbols of a group one by one)."""
         symbols: set[Any] = set()
         for e in [self.start, *(s for s, _, _ in self.steps)]:
             if isinstance(e, (sp.Basic, sp.MatrixBase)):
                 symbols |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
                 if isinstance(e, sp.Basic):
                     symbols |= e.atoms(sp.MatrixSymbol)
-        return self.domain.describe(symbols)
+        return self.domain.describe(symbols, split=split)
 
     def domain_latex(self) -> str:
         """The domain as one LaTeX string: every free symbol's set and every extra condition."""
@@ -468,7 +469,7 @@ class Derivation:
                         f'<div class="mathdl-why">{html.escape(why)}</div>{mark_html}</div>')
         claim = f'<code class="mathdl-claim">{self.claim}</code> · ' if self.claim else ""
         # one inline formula per condition, so a long domain wraps between conditions on a narrow screen
-        domain = ", ".join(f"\\({html.escape(part, quote=False)}\\)" for part in self.domain_parts()) \
+        domain = ", ".join(f"\\({html.escape(part, quote=False)}\\)" for part in self.domain_parts(split=True)) \
             or "no free symbols"
         return (f'{_STYLE}<div class="mathdl-derivation mathdl-{self.kind} tex2jax_process mathjax_process" '
                 f'id="{self.anchor}"><div class="mathdl-rows">{"".join(rows)}</div>'
@@ -482,7 +483,7 @@ class Derivation:
         name = f" {self.claim}" if self.claim else ""
         tail = f", {numeric} checked numerically only" if numeric else ""
         inst = f" for the instance {self.instance}" if self.instance else ""
-        return f"<derivation{name}: {n} steps, {proved} proved by SymPy{inst}{tail}>"
+        return f"<derivation{name}: {n} step{'' if n == 1 else 's'}, {proved} proved by SymPy{inst}{tail}>"
 
 
 #: The derivation display's layout, carried by every derivation so it reads the same in Jupyter and in the book.
@@ -543,13 +544,13 @@ def derive(start: Any, *steps: tuple[Any, ...], title: str | None = None, claim:
     >>> import sympy as sp
     >>> x = sp.Symbol("x", real=True)
     >>> derive((x + 1)**2, (x**2 + 2*x + 1, "expand the square"))
-    <derivation: 1 steps, 1 proved by SymPy>
+    <derivation: 1 step, 1 proved by SymPy>
     >>> derive((x**2 - 1) / (x - 1), (x + 1, "cancel x - 1"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     mathdl.verify.ProofError: derive: the first line needs x - 1 ≠ 0 (a denominator), which the domain does not ...
     >>> derive((x**2 - 1) / (x - 1), (x + 1, "cancel x - 1"), domain=[sp.Ne(x, 1)])
-    <derivation: 1 steps, 1 proved by SymPy>
+    <derivation: 1 step, 1 proved by SymPy>
     """
     d = Derivation(start, title=title, claim=claim, lhs=lhs, domain=domain, instance=instance, seed=seed)
     for item in steps:
