@@ -167,6 +167,8 @@ def test_no_math_is_clipped_and_every_mark_is_visible(browser, book_url, page, w
         assert not clipped, f"{page} at {width} px: {len(clipped)} math elements cut off: {clipped[:5]}"
         literal = browser.execute_script(LITERAL_TEX_JS)
         assert not literal, f"{page} at {width} px: literal TeX in the rendered text: {literal[:5]}"
+        page_width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert page_width[0] <= page_width[1] + 1, f"{page} at {width} px scrolls sideways: {page_width}"
         count, outside = browser.execute_script(MARKS_JS)
         if width >= 1024:
             assert not outside, f"{page} at {width} px: derivation marks outside the window: {outside[:5]}"
