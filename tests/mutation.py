@@ -195,7 +195,10 @@ def mutate_module(path: Path, tests: list[str], operators: bool) -> dict:
     tree = ast.parse(path.read_text())
     result = {"module": modname, "perturb": [0, 0, 0], "operator": [0, 0], "survivors": []}
     if not _run_tests(tests):
-        raise SystemExit(f"mutation: the tests {tests} fail without any mutant; fix them first.")
+        print(f"{modname}: the tests {tests} fail without any mutant; fix them first (module skipped).",
+              file=sys.stderr)
+        result["skipped"] = True
+        return result
     for qualname, fn, node in _functions(module, tree):
         original = fn.__code__
         kinds = [("perturb", _ReturnMutator)] + ([("operator", _OperatorMutator)] if operators else [])
@@ -251,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path}: no test file found; pass --tests", file=sys.stderr)
             continue
         r = mutate_module(path, tests, args.operators)
+        if r.get("skipped"):
+            continue
         killed, n, na = r["perturb"]
         total_killed += killed
         total += n

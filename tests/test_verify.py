@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -14,6 +15,12 @@ from mathdl.verify import AgreementError, GradcheckError, ProofError, agree, der
 
 x, y = sp.symbols("x y", real=True)
 p_, q_ = sp.symbols("p q", positive=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_ledger(monkeypatch):
+    """Each test sees an empty record of checks, so counts do not depend on what ran before (or how often)."""
+    monkeypatch.setattr(sys.modules["mathdl.verify.ledger"], "_LEDGER", [])
 
 
 # ------------------------------------------------------------------------------------------------ derive
