@@ -385,3 +385,13 @@ def test_exact_checks_record_an_instance_and_can_fail():
         verify.exact(25, 24, claim="verify.exact-demo", statement="ops", instance="(2, 3, 4)")
     with pytest.raises(TypeError, match="float"):
         verify.exact(24.0, 24, claim="verify.exact-demo", statement="ops", instance="(2, 3, 4)")
+
+
+def test_a_named_block_prints_as_its_name_and_is_proved_as_its_definition():
+    s = verify.Named(r"s", p_**2 + 1)
+    assert sp.latex(3 * s) == "3 s" and s.is_positive
+    derive(3 * s, (3 * p_**2 + 3, "definition of s", "expand"))
+    with pytest.raises(ProofError):
+        derive(3 * s, (3 * p_**2 + 4, "off by one", "expand"))
+    with pytest.raises(ValueError, match="LaTeX of a name"):
+        verify.Named("", p_)

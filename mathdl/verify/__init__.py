@@ -22,7 +22,7 @@ modules in their ``CLAIMS`` dictionaries; :func:`claims` collects them.
 
 Book: Introduction, "How the book checks itself".
 """
-from mathdl.verify.domain import Domain
+from mathdl.verify.domain import Domain, Named
 from mathdl.verify.ledger import (
     AGREE_RTOL,
     GRADCHECK_RTOL,
@@ -47,6 +47,7 @@ from mathdl.verify.proofs import RECHECK_DIGITS, RECHECK_POINTS, REWRITES, Deriv
 __all__ = [
     "AGREE_RTOL",
     "Domain",
+    "Named",
     "HOW",
     "LEDGER_MIME",
     "RECHECK_DIGITS",

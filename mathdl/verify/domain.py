@@ -495,3 +495,56 @@ def _substitute(e: Any, values: dict) -> Any:
     if isinstance(e, sp.MatrixExpr):
         e = e.as_explicit()
     return e
+
+
+class Named(sp.Subs):
+    """A name for a block of a derivation: printed as the name, evaluated (``doit``) as the block it stands for.
+
+    Long lines read better with recurring blocks named (𝔼X, z₁, 𝓕(q)); a ``Named`` keeps every displayed line
+    proved, since :func:`mathdl.verify.derive` evaluates it to its definition before proving a step and re-checks
+    the definition numerically. A name takes the sign and realness of what it stands for, so domain checks see it.
+
+    Parameters
+    ----------
+    tex : str
+        LaTeX of the name (``r"\\mathbb{E}X"``).
+    definition : sympy expression
+        What the name stands for.
+    order : str
+        Where SymPy prints the name among other terms (names sort as strings; ``"1"`` first).
+    grouped : bool
+        Parenthesise the name under a power, (𝔼X)², as for a compound name; a letter such as z₁ is not.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from mathdl.verify import derive
+    >>> a = sp.Symbol("a", positive=True)
+    >>> s = Named("s", a**2 + 1)
+    >>> sp.latex(2 * s)
+    '2 s'
+    >>> derive(2 * s, (2 * a**2 + 2, "definition of s", "expand"))
+    <derivation: 1 step, 1 proved by SymPy>
+    """
+
+    def __new__(cls, tex: str, definition, order: str = "5", grouped: bool = False):
+        if not isinstance(tex, str) or not tex.strip():
+            raise ValueError(f"Named: tex must be the LaTeX of a name; got {tex!r}.")
+        name = sp.Symbol(f"{order}|{int(grouped)}|{tex}")
+        return super().__new__(cls, name, name, sp.sympify(definition))
+
+    @property
+    def precedence(self):
+        return 50 if self.expr.name.split("|")[1] == "1" else 1000
+
+    def _latex(self, printer):
+        return self.expr.name.split("|", 2)[2]
+
+    def _eval_is_positive(self):
+        return self.point[0].is_positive
+
+    def _eval_is_nonnegative(self):
+        return self.point[0].is_nonnegative
+
+    def _eval_is_real(self):
+        return self.point[0].is_real
