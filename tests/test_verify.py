@@ -395,3 +395,6 @@ def test_a_named_block_prints_as_its_name_and_is_proved_as_its_definition():
         derive(3 * s, (3 * p_**2 + 4, "off by one", "expand"))
     with pytest.raises(ValueError, match="LaTeX of a name"):
         verify.Named("", p_)
+    rebuilt = s.func(*s.args)  # SymPy rebuilds nodes from their args (subs, xreplace)
+    assert rebuilt == s and sp.latex(rebuilt) == "s"
+    assert (s * q_).xreplace({q_: 2}) == 2 * s

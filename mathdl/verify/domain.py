@@ -528,6 +528,8 @@ class Named(sp.Subs):
     """
 
     def __new__(cls, tex: str, definition, order: str = "5", grouped: bool = False):
+        if isinstance(tex, sp.Symbol):  # SymPy rebuilding the node from its args: (name, (name,), (definition,))
+            return super().__new__(cls, tex, definition, order)
         if not isinstance(tex, str) or not tex.strip():
             raise ValueError(f"Named: tex must be the LaTeX of a name; got {tex!r}.")
         name = sp.Symbol(f"{order}|{int(grouped)}|{tex}")
