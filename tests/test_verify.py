@@ -398,3 +398,41 @@ def test_a_named_block_prints_as_its_name_and_is_proved_as_its_definition():
     rebuilt = s.func(*s.args)  # SymPy rebuilds nodes from their args (subs, xreplace)
     assert rebuilt == s and sp.latex(rebuilt) == "s"
     assert (s * q_).xreplace({q_: 2}) == 2 * s
+
+
+# ------------------------------------------------------------- what the reports say, to the digit (mutation check)
+
+def test_pointwise_relative_error_is_exact():
+    from mathdl.verify.numeric import _rel_err
+
+    assert _rel_err(np.array([1.0, 2.0]), np.array([1.0, 2.2])) == pytest.approx(0.2 / 2.2, rel=1e-12)
+    assert _rel_err(np.array([0.0]), np.array([1e-9]), floor=1e-6) == pytest.approx(1e-3, rel=1e-12)
+    assert _rel_err(np.array([1.0]), np.array([np.nan])) == float("inf")
+    assert _rel_err(np.zeros(0), np.zeros(0)) == 0.0
+
+
+def test_agree_and_gradcheck_report_the_worst_error_they_saw(rng):
+    report = agree(sp.exp(x), lambda a: np.exp(a) * (1 + 1e-9), [x], check=False)
+    assert report.worst == pytest.approx(1e-9 / (1 + 1e-9), rel=1e-4)
+    A = rng.standard_normal((3, 4))
+    off = gradcheck(lambda v: A @ v, lambda u, v: (A.T @ u) * (1 + 1e-4), [rng.standard_normal(4)], check=False)
+    assert off.worst == pytest.approx(1e-4, rel=1e-2) and not off.passed
+
+
+def test_empty_summary_report_repr_and_the_record_renderer():
+    assert verify.summary("verify.nothing-ran") == "no checks."
+    r = agree(x, lambda a: a, [x], claim="verify.repr-demo")
+    assert repr(r) == str(r) == "agree verify.repr-demo: 20 points, max pointwise relative error < 1e-10: True"
+    from mathdl.verify.ledger import LedgerMimeRender
+
+    class Data:
+        def __init__(self, mime):
+            self.mime_type = mime
+
+    assert LedgerMimeRender.handle_mime(None, Data(verify.LEDGER_MIME), False) == []
+    assert LedgerMimeRender.handle_mime(None, Data("text/plain"), False) is None
+
+
+def test_claims_collects_every_chapter_module_id():
+    ids = verify.claims()
+    assert "linalg.frobenius-gradient" in ids and list(ids) == sorted(ids)
