@@ -436,3 +436,36 @@ def test_empty_summary_report_repr_and_the_record_renderer():
 def test_claims_collects_every_chapter_module_id():
     ids = verify.claims()
     assert "linalg.frobenius-gradient" in ids and list(ids) == sorted(ids)
+
+
+@pytest.mark.parametrize("name", sorted(verify.REWRITES))
+def test_every_named_rewrite_preserves_the_value_of_what_it_rewrites(name):
+    """Each whitelisted rewrite is an identity: the rewritten expression equals the original at random points."""
+    t = sp.Symbol("t", positive=True)
+    n = sp.Symbol("n", integer=True, positive=True)
+    i = sp.Symbol("i", integer=True)
+    samples = [
+        sp.sin(2 * t) + sp.cos(t) ** 2, sp.log(t**2 * (t + 1)), sp.log(t) + sp.log(t + 2),
+        (t**2 - 1) / (t - 1), sp.exp(t) * sp.exp(2 * t), sp.sqrt(t**2 + 2 * t + 1), sp.erfc(t),
+        sp.Integral(t * sp.Symbol("s"), (sp.Symbol("s"), 0, 1)), sp.Sum(2 * i + t, (i, 1, 3)) + n * 0,
+        sp.cosh(t) ** 2,
+    ]
+    rewrite = verify.REWRITES[name]
+    for e in samples:
+        out = rewrite(e)
+        for value in (sp.Rational(3, 10), sp.Rational(17, 10)):
+            before = complex(sp.N(e.subs(t, value).doit(), 30))
+            after = complex(sp.N(out.subs(t, value).doit(), 30))
+            assert abs(before - after) <= 1e-20 * max(1.0, abs(before)), (name, e, out)
+
+
+def test_the_recheck_arithmetic_is_exact():
+    from mathdl.verify.proofs import _difference, _magnitude
+
+    assert _magnitude(sp.Matrix([1, -4])) == 4.0 and _magnitude(sp.Integer(-3)) == 3.0
+    assert _magnitude(sp.Symbol("free")) == float("inf") and _magnitude(sp.nan) == float("inf")
+    assert _difference(sp.Integer(3), sp.Integer(1)) == (2.0, 3.0)
+    assert _difference(sp.Matrix([[5]]), sp.Integer(2)) == (3.0, 5.0)  # a 1x1 matrix compares as its entry
+    assert _difference(sp.Matrix([1, 2]), sp.Integer(0)) == (2.0, 2.0)
+    assert _difference(sp.zoo, sp.Integer(1)) == (float("inf"), 1.0)
+    assert _difference(sp.Matrix([1, 2]), sp.Integer(5)) == (float("inf"), 1.0)
