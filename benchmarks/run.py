@@ -59,6 +59,7 @@ def notebook_seconds(path: Path) -> float:
 
 
 def main() -> None:
+    import numpy  # noqa: F401 - load numpy's BLAS so threadpoolctl can see (and pin) it
     from threadpoolctl import threadpool_info, threadpool_limits
 
     threadpool_limits(1)
