@@ -222,3 +222,20 @@ def test_search_summaries_are_text_not_raw_tex(browser, book_url):
     summaries = " ".join(summary for _, summary in results)
     for raw in ("\\(", "\\frac", "\\begin", ".ipynb"):
         assert raw not in summaries, f"search summaries show {raw!r}: {summaries[:300]}"
+
+
+def test_one_search_box_and_a_favicon_that_needs_no_request(browser, book_url):
+    browser.set_window_size(1280, 1000)
+    try:
+        requested_urls(browser)
+        browser.get(book_url + "book/intro.html")
+        visible = browser.execute_script(
+            "return [...document.querySelectorAll('.search-button-field, .search-button__button, input[type=search]')]"
+            ".filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && "
+            "getComputedStyle(e).visibility !== 'hidden'; }).length")
+        assert visible == 1, f"{visible} search boxes are visible at 1280 px; the book shows one"
+        icon = browser.execute_script("const l = document.querySelector('link[rel=icon]'); return l && l.href")
+        assert icon and icon.startswith("data:image/svg+xml"), icon
+        assert not [u for u in requested_urls(browser) if "favicon" in u]
+    finally:
+        browser.set_window_size(1280, 1600)
