@@ -9,8 +9,6 @@ import re
 AGREE_RTOL = 1e-10
 #: Worst relative error allowed between a VJP and central differences (float64, h = eps**(1/3) scale).
 GRADCHECK_RTOL = 1e-6
-#: Worst relative error allowed for a derivation step that is checked numerically only.
-NUMERIC_STEP_RTOL = 1e-9
 
 _CLAIM_ID = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9-]*)+$")
 
