@@ -11,7 +11,7 @@ module                chapter and contents                             claim ids
 ``linalg``            Linear algebra: layers, cost, matrix calculus    ``linalg``
 ``spectral``          Linear algebra: eigenvalues, SVD, norms          ``linalg``
 ``calculus``          Calculus and backpropagation                     ``calculus``
-``autodiff``          the reverse-mode engine (``autodiff_ops``: ops)  ``calculus``
+``autodiff``          the reverse-mode engine and its op families      ``calculus``
 ``mlp``               the first network trained with the engine        ``calculus``
 ``probability``       Probability: densities, likelihoods, Bayes       ``probability``
 ``estimation``        Probability: MLE, MAP, evidence, Monte Carlo     ``probability``

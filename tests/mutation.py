@@ -6,11 +6,13 @@ Two kinds of mutant, applied one at a time to the functions of a module:
   float array, or floats inside a tuple/list/dict) multiplied by 1.001;
 * **operator** (with ``--operators``) -- one ``+``/``-``, ``*``/``/`` or ``<``/``<=``/``>``/``>=`` flipped.
 
-A mutant is *killed* when the module's test file (``tests/test_<module>.py``; for ``mathdl/figures/<x>.py``
-``tests/test_figures_<x>.py``) fails with it. A perturbation that the tests reach but that changes no float (the
-function returns a string, an int, None or only zeros there) is *not applicable*; one the tests never reach
-*survives*, since an untested formula is exactly what this check exists to find. The mutant is applied in memory
-(the function's code object is swapped), never by editing files, so it is safe to run beside other work.
+A mutant is *killed* when the module's test file fails with it: ``tests/test_<module>.py``; for
+``mathdl/figures/<x>.py`` ``tests/test_figures_<x>.py``; for the engine (``mathdl/autodiff/engine.py``,
+``ops.py``) ``tests/test_autodiff.py``, for an op family ``mathdl/autodiff/<x>.py`` ``tests/test_autodiff_<x>.py``.
+A perturbation that the tests reach but that changes no float (the function returns a string, an int, None
+or only zeros there) is *not applicable*; one the tests never reach *survives*, since an untested formula is
+exactly what this check exists to find. The mutant is applied in memory (the function's code object is
+swapped), never by editing files, so it is safe to run beside other work.
 
 Usage::
 
@@ -174,6 +176,8 @@ def _tests_for(path: Path) -> list[str]:
     parts = rel.with_suffix("").parts
     if parts[1] == "verify":
         return [str(ROOT / "tests" / "test_verify.py")]
+    if parts[1] == "autodiff" and parts[-1] in ("engine", "ops"):  # the engine's own tests
+        return [str(ROOT / "tests" / "test_autodiff.py")]
     candidate = ROOT / "tests" / f"test_{'_'.join(parts[1:])}.py"
     if candidate.exists():
         return [str(candidate)]

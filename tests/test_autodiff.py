@@ -1,4 +1,4 @@
-"""Tests of the reverse-mode autodiff engine (mathdl.autodiff, mathdl.autodiff_ops).
+"""Tests of the reverse-mode autodiff engine (mathdl.autodiff, mathdl.autodiff.ops).
 
 Book: Calculus and backpropagation, "An automatic differentiation engine". Every primitive VJP is checked
 against central differences (claim calculus.op-vjps), including reused inputs and broadcasting (claim
@@ -15,7 +15,7 @@ from hypothesis.extra import numpy as hnp
 
 from mathdl import autodiff as ad
 from mathdl import calculus
-from mathdl.autodiff_ops import OPS, unbroadcast
+from mathdl.autodiff.ops import OPS, unbroadcast
 from mathdl.verify import GradcheckError, agree, gradcheck
 
 #: Largest relative error between two ways of computing the same gradient in float64 arithmetic.
@@ -563,9 +563,9 @@ def test_join_with_constant_arrays_keeps_their_values(rng):
 
 
 def test_op_records_read_the_formula_from_the_vjp_docstring():
-    from mathdl import autodiff_ops
+    from mathdl.autodiff import ops as autodiff_ops
 
-    op = autodiff_ops._op(autodiff_ops.matmul, autodiff_ops.matmul_vjp)
+    op = autodiff_ops.make_op(autodiff_ops.matmul, autodiff_ops.matmul_vjp)
     assert op.name == "matmul" and op.forward is autodiff_ops.matmul and op.vjp is autodiff_ops.matmul_vjp
     assert op.formula == r":math:`\bar A = \bar Y B^\top,\ \bar B = A^\top \bar Y`."
     assert OPS["power"].formula.endswith("(the exponent is a constant; 0 for p = 0).")

@@ -1,7 +1,7 @@
 r"""Reverse-mode automatic differentiation: the book's own backpropagation.
 
 A :class:`Tensor` is a node of a computation graph holding a float64 numpy array. Every operation on tensors
-(``+ - * / @ **``, indexing, and the functions below) calls a primitive of :mod:`mathdl.autodiff_ops` -- a
+(``+ - * / @ **``, indexing, and the functions below) calls a primitive of :mod:`mathdl.autodiff.ops` -- a
 forward function with its vector-Jacobian product written beside it -- and records the inputs. Calling
 :meth:`Tensor.backward` on a scalar then runs the chain rule backwards through the graph, one VJP per node:
 
@@ -38,13 +38,14 @@ from typing import Any
 
 import numpy as np
 
-from mathdl import autodiff_ops as ops
-from mathdl.autodiff_ops import OPS, Op
+from mathdl.autodiff import ops
+from mathdl.autodiff.ops import OPS, Op
 from mathdl.verify import Report, gradcheck
 
 __all__ = [
     "OPS",
     "Tensor",
+    "apply",
     "concatenate",
     "exp",
     "gradcheck_op",
@@ -290,7 +291,7 @@ class Tensor:
         return power(self, p)
 
     def __neg__(self) -> "Tensor":
-        return _apply(OPS["negative"], (self,))
+        return apply(OPS["negative"], (self,))
 
     def __getitem__(self, index: Any) -> "Tensor":
         if isinstance(index, Tensor):
@@ -299,7 +300,7 @@ class Tensor:
             self.value[index]
         except (IndexError, TypeError) as err:
             raise IndexError(f"Tensor.__getitem__: index {index!r} is invalid for shape {self.shape}: {err}") from None
-        return _apply(OPS["getitem"], (self,), index=index)
+        return apply(OPS["getitem"], (self,), index=index)
 
     # -- methods mirroring numpy ---------------------------------------------------------------------
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> "Tensor":
@@ -315,8 +316,27 @@ class Tensor:
         return transpose(self, axes or None)
 
 
-def _apply(op: Op, inputs: tuple[Any, ...], **params: Any) -> Tensor:
-    """Run a primitive forward and record it in the graph if any input needs a gradient."""
+def apply(op: Op, inputs: tuple[Any, ...], **params: Any) -> Tensor:
+    """Run a primitive forward and record it in the graph if any input needs a gradient.
+
+    The one entry point of every operation, including those of the op families (``mathdl.autodiff.<family>``):
+    a family module defines ``forward``/``forward_vjp`` pairs, wraps each with :func:`mathdl.autodiff.ops.make_op`,
+    validates its arguments and returns ``apply(op, (x, w), stride=1)``; the engine then calls ``op.vjp`` in
+    the backward pass with the same keyword parameters.
+
+    Parameters
+    ----------
+    op : Op
+        The primitive.
+    inputs : tuple
+        Tensors or arrays (constants), in the order of ``op.forward``'s positional arguments.
+    **params
+        Non-differentiable parameters, passed to both ``op.forward`` and ``op.vjp``.
+
+    Returns
+    -------
+    Tensor
+    """
     ans = op.forward(*[_value(x) for x in inputs], **params)
     node = Tensor.__new__(Tensor)
     node.value = ans if isinstance(ans, np.ndarray) else np.asarray(ans)
@@ -334,7 +354,7 @@ def _binary(forward: Callable[..., np.ndarray], a: Any, b: Any, func: str) -> Te
     a = _operand(a, func, "left operand")
     b = _operand(b, func, "right operand")
     _broadcast(_value(a), _value(b), func)
-    return _apply(OPS[forward.__name__], (a, b))
+    return apply(OPS[forward.__name__], (a, b))
 
 
 def topological_order(root: Tensor) -> list[Tensor]:
@@ -384,7 +404,7 @@ def divide(a: Any, b: Any) -> Tensor:
     if np.any(_value(b) == 0):
         raise ValueError("divide (/): the denominator has a zero entry; the quotient and its gradient would be "
                          "infinite. Add a small positive constant or mask those entries.")
-    return _apply(OPS["divide"], (a, b))
+    return apply(OPS["divide"], (a, b))
 
 
 def power(x: Any, p: Any) -> Tensor:
@@ -410,7 +430,7 @@ def power(x: Any, p: Any) -> Tensor:
     if p < 1 and p != 0 and np.any(base == 0):
         raise ValueError(f"power (**): the base has a zero entry and the exponent {p} < 1, so the value or its "
                          "derivative is infinite there. Add a small positive constant to the base.")
-    return _apply(OPS["power"], (x,), p=p)
+    return apply(OPS["power"], (x,), p=p)
 
 
 def matmul(a: Any, b: Any) -> Tensor:
@@ -429,11 +449,11 @@ def matmul(a: Any, b: Any) -> Tensor:
                          f"= ({inner_a}, ...); transpose the weight (W.T) if it is (d_out, d_in).")
     if len(sa) > 2 and len(sb) > 2:
         _broadcast(np.empty(sa[:-2]), np.empty(sb[:-2]), "matmul (@) batch axes")
-    return _apply(OPS["matmul"], (a, b))
+    return apply(OPS["matmul"], (a, b))
 
 
 def _unary(name: str, x: Any) -> Tensor:
-    return _apply(OPS[name], (_operand(x, name, "x"),))
+    return apply(OPS[name], (_operand(x, name, "x"),))
 
 
 def exp(x: Any) -> Tensor:
@@ -443,7 +463,7 @@ def exp(x: Any) -> Tensor:
     if np.size(v) and np.max(v) > EXP_MAX:
         raise ValueError(f"exp: an argument is {float(np.max(v)):.4g} > {EXP_MAX:.2f}, where e^x overflows "
                          "float64. Rescale the input, or use logsumexp for log(sum(exp(x))).")
-    return _apply(OPS["exp"], (x,))
+    return apply(OPS["exp"], (x,))
 
 
 def log(x: Any) -> Tensor:
@@ -453,7 +473,7 @@ def log(x: Any) -> Tensor:
     if np.size(v) and np.min(v) <= 0:
         raise ValueError(f"log: x must be positive everywhere; its smallest entry is {float(np.min(v)):.4g}. "
                          "Use log(x + eps) with a small eps > 0, or logsumexp / log-softmax forms.")
-    return _apply(OPS["log"], (x,))
+    return apply(OPS["log"], (x,))
 
 
 def tanh(x: Any) -> Tensor:
@@ -488,7 +508,7 @@ def _axis(x: Any, axis: Any, func: str) -> int | tuple[int, ...] | None:
 def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
     """Sum over ``axis`` (all when None), with ``keepdims`` as in numpy."""
     x = _operand(x, "sum", "x")
-    return _apply(OPS["sum"], (x,), axis=_axis(x, axis, "sum"), keepdims=bool(keepdims))
+    return apply(OPS["sum"], (x,), axis=_axis(x, axis, "sum"), keepdims=bool(keepdims))
 
 
 def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
@@ -496,7 +516,7 @@ def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
     x = _operand(x, "mean", "x")
     if np.size(_value(x)) == 0:
         raise ValueError("mean: the input is empty; the mean of no numbers is undefined.")
-    return _apply(OPS["mean"], (x,), axis=_axis(x, axis, "mean"), keepdims=bool(keepdims))
+    return apply(OPS["mean"], (x,), axis=_axis(x, axis, "mean"), keepdims=bool(keepdims))
 
 
 def logsumexp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
@@ -504,7 +524,7 @@ def logsumexp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool 
     x = _operand(x, "logsumexp", "x")
     if np.size(_value(x)) == 0:
         raise ValueError("logsumexp: the input is empty.")
-    return _apply(OPS["logsumexp"], (x,), axis=_axis(x, axis, "logsumexp"), keepdims=bool(keepdims))
+    return apply(OPS["logsumexp"], (x,), axis=_axis(x, axis, "logsumexp"), keepdims=bool(keepdims))
 
 
 def reshape(x: Any, shape: tuple[int, ...]) -> Tensor:
@@ -512,7 +532,7 @@ def reshape(x: Any, shape: tuple[int, ...]) -> Tensor:
     x = _operand(x, "reshape", "x")
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     try:
-        return _apply(OPS["reshape"], (x,), shape=shape)
+        return apply(OPS["reshape"], (x,), shape=shape)
     except (ValueError, TypeError) as err:
         raise ValueError(f"reshape: cannot reshape {np.shape(_value(x))} to {shape!r}: {err}") from None
 
@@ -523,7 +543,7 @@ def transpose(x: Any, axes: tuple[int, ...] | None = None) -> Tensor:
     ndim = np.ndim(_value(x))
     if axes is not None and sorted(int(a) % max(ndim, 1) for a in axes) != list(range(ndim)):
         raise ValueError(f"transpose: axes must be a permutation of range({ndim}); got {axes!r}.")
-    return _apply(OPS["transpose"], (x,), axes=None if axes is None else tuple(int(a) % ndim for a in axes))
+    return apply(OPS["transpose"], (x,), axes=None if axes is None else tuple(int(a) % ndim for a in axes))
 
 
 def _joinable(xs: Sequence[Any], func: str) -> tuple[Any, ...]:
@@ -537,7 +557,7 @@ def concatenate(xs: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis (the other axes must agree)."""
     xs = _joinable(xs, "concatenate")
     try:
-        return _apply(OPS["concatenate"], xs, axis=int(axis))
+        return apply(OPS["concatenate"], xs, axis=int(axis))
     except (ValueError, np.exceptions.AxisError) as err:
         shapes = [np.shape(_value(x)) for x in xs]
         raise ValueError(f"concatenate: shapes {shapes} cannot be joined along axis {axis}: {err}") from None
@@ -552,7 +572,7 @@ def stack(xs: Sequence[Any], axis: int = 0) -> Tensor:
     ndim = len(next(iter(shapes))) + 1
     if not -ndim <= axis < ndim:
         raise ValueError(f"stack: axis {axis} is out of range for the result's {ndim} axes.")
-    return _apply(OPS["stack"], xs, axis=int(axis) % ndim)
+    return apply(OPS["stack"], xs, axis=int(axis) % ndim)
 
 
 # ----------------------------------------------------------------------------------------- interfaces

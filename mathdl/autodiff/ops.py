@@ -16,7 +16,7 @@ The docstring of each VJP states the formula it implements, :math:`\bar x = \par
 \rangle / \partial x`; the chapter "Calculus and backpropagation" derives those of ``matmul``, ``divide``,
 ``logsumexp`` and repeated ``getitem`` with SymPy at stated shapes (the others are elementary rules applied
 entrywise, or relabellings of entries). :data:`OPS` collects the pairs as :class:`Op` records; the engine in
-:mod:`mathdl.autodiff` only ever calls these functions, and ``tests/test_autodiff.py`` checks every VJP
+:mod:`mathdl.autodiff.engine` only ever calls these functions, and ``tests/test_autodiff.py`` checks every VJP
 against central differences with :func:`mathdl.verify.gradcheck` (claim ``calculus.op-vjps``).
 
 Broadcasting: an input that numpy broadcast along some axes received the same value in every position of
@@ -38,6 +38,7 @@ __all__ = [
     "add", "add_vjp",
     "concatenate", "concatenate_vjp",
     "divide", "divide_vjp",
+    "make_op",
     "exp", "exp_vjp",
     "getitem", "getitem_vjp",
     "log", "log_vjp",
@@ -407,7 +408,11 @@ def stack_vjp(g: np.ndarray, ans: np.ndarray, *xs: np.ndarray, axis: int = 0,
     return tuple(moved[k] if wants is None or wants[k] else None for k in range(len(xs)))
 
 
-def _op(forward: Callable[..., np.ndarray], vjp: Callable[..., Grads]) -> Op:
+def make_op(forward: Callable[..., np.ndarray], vjp: Callable[..., Grads]) -> Op:
+    """The :class:`Op` record of a forward function and its VJP; the formula is the VJP docstring's summary.
+
+    Op families (``mathdl.autodiff.<family>``) build their own ``OPS`` tables with it.
+    """
     # The formula is the docstring's summary: its first paragraph, which may wrap over several lines.
     summary = (vjp.__doc__ or "").strip().split("\n\n", 1)[0]
     doc = " ".join(line.strip() for line in summary.splitlines())
@@ -417,10 +422,11 @@ def _op(forward: Callable[..., np.ndarray], vjp: Callable[..., Grads]) -> Op:
 
 #: Every primitive of the engine, by name: forward function, VJP, and the VJP's formula (from its docstring).
 OPS: dict[str, Op] = {op.name: op for op in (
-    _op(add, add_vjp), _op(subtract, subtract_vjp), _op(negative, negative_vjp),
-    _op(multiply, multiply_vjp), _op(divide, divide_vjp), _op(power, power_vjp), _op(matmul, matmul_vjp),
-    _op(exp, exp_vjp), _op(log, log_vjp), _op(tanh, tanh_vjp), _op(sigmoid, sigmoid_vjp), _op(relu, relu_vjp),
-    _op(sum, sum_vjp), _op(mean, mean_vjp), _op(logsumexp, logsumexp_vjp),
-    _op(reshape, reshape_vjp), _op(transpose, transpose_vjp), _op(getitem, getitem_vjp),
-    _op(concatenate, concatenate_vjp), _op(stack, stack_vjp),
+    make_op(add, add_vjp), make_op(subtract, subtract_vjp), make_op(negative, negative_vjp),
+    make_op(multiply, multiply_vjp), make_op(divide, divide_vjp), make_op(power, power_vjp),
+    make_op(matmul, matmul_vjp), make_op(exp, exp_vjp), make_op(log, log_vjp), make_op(tanh, tanh_vjp),
+    make_op(sigmoid, sigmoid_vjp), make_op(relu, relu_vjp),
+    make_op(sum, sum_vjp), make_op(mean, mean_vjp), make_op(logsumexp, logsumexp_vjp),
+    make_op(reshape, reshape_vjp), make_op(transpose, transpose_vjp), make_op(getitem, getitem_vjp),
+    make_op(concatenate, concatenate_vjp), make_op(stack, stack_vjp),
 )}
