@@ -6,7 +6,7 @@ Each objective is defined **once**, as a SymPy expression in the two coordinates
 * the hand-written numpy value, gradient and Hessian in :class:`Objective` (checked against the SymPy
   derivatives with ``agree`` in ``tests/test_objectives.py`` and in the chapter), and
 * the JavaScript of the book's offline explorer, printed from the same expressions by SymPy's JavaScript code
-  printer (:mod:`mathdl.explorer_js`).
+  printer (:mod:`mathdl.figures.optimization_explorer`).
 
 ========================  ===============================================  ===================================
 name                      f(x, y)                                          what it shows

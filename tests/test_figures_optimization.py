@@ -7,8 +7,9 @@ import warnings
 import numpy as np
 import pytest
 
-from mathdl import explorer_js, objectives, optim
+from mathdl import objectives, optim
 from mathdl.figures import optimization as figs
+from mathdl.figures import optimization_explorer as explorer_js
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")

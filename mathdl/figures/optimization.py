@@ -4,7 +4,7 @@ The update logic is :func:`explorer_view`, a plain function from the explorer's 
 condition number, optimizer, learning rate, momentum/beta, steps, start) to the run it draws.
 :class:`ExplorerFigure` draws a view once and then only updates its artists' data; :class:`GDExplorer` wires
 ipywidgets to both. The same settings drive the book's offline JavaScript explorer
-(:mod:`mathdl.explorer_js`), whose labels and hyper-parameter mapping come from this module.
+(:mod:`mathdl.figures.optimization_explorer`), whose labels and hyper-parameter mapping come from this module.
 """
 from __future__ import annotations
 

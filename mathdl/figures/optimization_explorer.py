@@ -47,7 +47,7 @@ def _js(expr: sp.Expr) -> str:
 def _number(v: float) -> str:
     """A float as JavaScript source: repr round-trips exactly, so both languages read the same double."""
     if not math.isfinite(v):
-        raise ValueError(f"explorer_js: cannot print the non-finite number {v!r}.")
+        raise ValueError(f"optimization_explorer: cannot print the non-finite number {v!r}.")
     return repr(float(v))
 
 
