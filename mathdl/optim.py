@@ -2,13 +2,14 @@
 
 Every optimizer is a pure function ``step(params, grads, state, **hyper) -> (params, state)``; ``state`` is
 ``None`` before the first step. Hyper-parameter names and update conventions are those of PyTorch's
-``torch.optim`` (``SGD`` with ``momentum``/``dampening``/``nesterov``, ``RMSprop``, ``Adam``; ``lr``,
+``torch.optim`` (``SGD`` with ``momentum``/``dampening``/``nesterov``, ``RMSprop``, ``Adam``, ``AdamW``; ``lr``,
 ``betas``, ``eps``, ``weight_decay``), so a reader can compare with PyTorch line by line. :func:`trajectory`
 runs one of them on an :class:`mathdl.objectives.Objective` and stops cleanly with a status
 ``"diverged at step k"`` instead of overflowing.
 
 Book: ``book/optimization.ipynb``; the facts are named by the claim ids in :data:`CLAIMS`, which also serve
 the chapter's :mod:`mathdl.rates` (rates on a quadratic) and :mod:`mathdl.second_order` (Gauss-Newton, BFGS).
+:func:`adamw_step` (decoupled weight decay) belongs to ``book/regularization.ipynb``, whose claims it names.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ __all__ = [
     "SGDState",
     "Trajectory",
     "adam_step",
+    "adamw_step",
     "minibatch_gradient",
     "newton_step",
     "rmsprop_step",
@@ -378,6 +380,64 @@ def _adam(p, g, state, lr, b1, b2, eps, wd):
     m_hat = m / (1.0 - b1**t)
     v_hat = v / (1.0 - b2**t)
     return p - lr * m_hat / (np.sqrt(v_hat) + eps), AdamState(t, m, v)
+
+
+def adamw_step(params: np.ndarray, grads: np.ndarray, state: AdamState | None = None, *, lr: float = 1e-3,
+               betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+               weight_decay: float = 1e-2) -> tuple[np.ndarray, AdamState]:
+    r"""One AdamW step (Loshchilov & Hutter 2019): Adam with *decoupled* weight decay, as ``torch.optim.AdamW``.
+
+    Parameters
+    ----------
+    params, grads : ndarray, shape (d,)
+        The parameters p and the gradient g of the loss (without any penalty) at p.
+    state : AdamState or None
+        None before the first step; the same state as :func:`adam_step` (step count and both moments).
+    lr : float
+        >= 0.
+    betas : (float, float)
+        (beta1, beta2), each in [0, 1).
+    eps : float
+        > 0, added to the root of the bias-corrected second moment (outside the square root).
+    weight_decay : float
+        >= 0, the decoupled decay coefficient lambda (PyTorch's default 1e-2).
+
+    Returns
+    -------
+    params : ndarray, shape (d,)
+    state : AdamState
+
+    Raises
+    ------
+    ValueError
+        For lr < 0, betas outside [0, 1), eps <= 0 or weight_decay < 0.
+
+    Notes
+    -----
+    .. math:: p \leftarrow p - \eta\lambda\, p, \qquad
+              m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t, \quad v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2,
+              \qquad p \leftarrow p - \eta\, \frac{m_t / (1 - \beta_1^t)}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}
+
+    The decay multiplies the parameters by :math:`1 - \eta\lambda` **before** the Adam update and never enters
+    the moments, so it is not divided by :math:`\sqrt{\hat v_t}`: unlike ``adam_step(..., weight_decay=lambda)``
+    (an L2 penalty whose gradient Adam rescales per coordinate), every weight decays at the same relative rate.
+    With ``weight_decay=0`` it is :func:`adam_step`.
+
+    References
+    ----------
+    Book: Regularization and generalization, "Weight decay is not an L2 penalty for Adam" (claims
+    ``regularization.adamw-decoupled``, ``regularization.adam-l2-not-decay``; for SGD the two coincide, claim
+    ``regularization.sgd-weight-decay-equals-l2``). Loshchilov & Hutter (2019).
+
+    Examples
+    --------
+    >>> adamw_step(np.array([1.0]), np.array([0.0]), lr=0.1, weight_decay=0.01)[0]   # only the decay acts
+    array([0.999])
+    """
+    p, g = _params_grads(params, grads, "adamw_step")
+    state = _state(state, AdamState, "adamw_step")
+    lr, b1, b2, eps, wd = _adam_hyper("adamw_step", lr, betas, eps, weight_decay)
+    return _adam(p * (1.0 - lr * wd), g, state, lr, b1, b2, eps, 0.0)   # torch: p.mul_(1 - lr * wd)
 
 
 def newton_step(params: np.ndarray, grads: np.ndarray, hessian: np.ndarray, state: None = None, *,

@@ -364,3 +364,53 @@ def test_trajectory_bad_inputs():
         optim.trajectory(obj, "sgd", [1.0, 1.0], -3, lr=0.1)
     with pytest.raises(ValueError, match="inside"):
         optim.trajectory(obj, "sgd", [1e7, 1.0], 3, lr=0.1)
+
+
+# ------------------------------------------------------------------------------------------ AdamW
+
+def test_adamw_step_matches_formula(rng):
+    """claim regularization.adamw-decoupled: p <- p (1 - lr wd), then Adam with bias correction, eps outside sqrt."""
+    p, lr, wd, b1, b2, eps = rng.standard_normal(4), 0.05, 0.1, 0.8, 0.95, 1e-6
+    q, state, m, v = p.copy(), None, np.zeros(4), np.zeros(4)
+    for t in range(1, 4):
+        g = rng.standard_normal(4)
+        q_new, state = optim.adamw_step(q, g, state, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        expected = q * (1 - lr * wd) - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        np.testing.assert_allclose(q_new, expected, rtol=STEP_RTOL)
+        np.testing.assert_allclose(state.exp_avg, m, rtol=STEP_RTOL)
+        np.testing.assert_allclose(state.exp_avg_sq, v, rtol=STEP_RTOL)
+        assert state.step == t
+        q = q_new
+
+
+def test_adamw_without_decay_is_adam(rng):
+    """claim regularization.adamw-decoupled: weight_decay = 0 gives adam_step exactly."""
+    p, g = rng.standard_normal(3), rng.standard_normal(3)
+    a, sa = optim.adam_step(p, g, lr=0.01)
+    w, sw = optim.adamw_step(p, g, lr=0.01, weight_decay=0.0)
+    np.testing.assert_array_equal(a, w)
+    np.testing.assert_array_equal(sa.exp_avg_sq, sw.exp_avg_sq)
+
+
+def test_adamw_decay_is_not_rescaled_by_adam(rng):
+    """claim regularization.adam-l2-not-decay: Adam's L2 gradient is divided by sqrt(v); AdamW's decay is not."""
+    p = np.array([1.0, 100.0])
+    g = np.array([1e-3, 1e-3])
+    adam_l2, _ = optim.adam_step(p, g, lr=0.1, eps=1e-300, weight_decay=0.01)
+    adamw, _ = optim.adamw_step(p, g, lr=0.1, eps=1e-300, weight_decay=0.01)
+    # Adam + L2: both coordinates move by lr (sign of g + wd p); AdamW: the decay is proportional to p
+    np.testing.assert_allclose(p - adam_l2, [0.1, 0.1], rtol=1e-12)
+    np.testing.assert_allclose(p - adamw, [0.1 + 1e-3, 0.1 + 0.1], rtol=1e-12)
+
+
+def test_adamw_bad_input():
+    with pytest.raises(ValueError, match="adamw_step: weight_decay must be >= 0"):
+        optim.adamw_step(np.zeros(2), np.ones(2), weight_decay=-1.0)
+    with pytest.raises(ValueError, match="adamw_step: eps"):
+        optim.adamw_step(np.zeros(2), np.ones(2), eps=0.0)
+    with pytest.raises(TypeError, match="adamw_step: state"):
+        optim.adamw_step(np.zeros(2), np.ones(2), optim.SGDState(None))
+    with pytest.raises(ValueError, match="adamw_step: grads must have the shape"):
+        optim.adamw_step(np.zeros(2), np.ones(3))
