@@ -120,7 +120,8 @@ def test_widget_cells_show_no_frozen_controls(book_html: Path):
     offenders = {p.name: frozen.findall(p.read_text()) for p in pages}
     assert not {k: v for k, v in offenders.items() if v}, offenders
     # ... and each chapter with a live explorer says how to run it
-    for chapter in ("linear_algebra", "neurons", "optimization", "information"):
+    for chapter in ("linear_algebra", "neurons", "optimization", "regularization", "convolution", "recurrent",
+                    "generative", "information"):
         assert "Jupyter" in (book_html / "book" / f"{chapter}.html").read_text()
 
 

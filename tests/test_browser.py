@@ -10,13 +10,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import BUILD, page_errors, requested_urls
+from conftest import BUILD, ROOT, page_errors, requested_urls
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 NETWORK_SCHEMES = ("http", "https", "ws", "wss", "ftp")
-PAGES_WITH_MATH = ["book/intro.html", "book/notation.html", "book/linear_algebra.html", "book/calculus.html",
-                   "book/probability.html", "book/neurons.html", "book/optimization.html", "book/information.html"]
+#: The intro, the notation page and every chapter (one notebook each).
+PAGES_WITH_MATH = ["book/intro.html", "book/notation.html",
+                   *(f"book/{nb.stem}.html" for nb in sorted((ROOT / "book").glob("*.ipynb")))]
 
 # Text nodes outside code, scripts and rendered math that still hold TeX delimiters: math MathJax did not typeset.
 RAW_TEX_JS = r"""
