@@ -9,6 +9,7 @@ module                  chapter and contents                             claim i
 ``verify``              the verification core (introduction)             --
 ``validate``            input checks shared by every module              --
 ``data``                the bundled 8x8 digits, split by a seed          --
+``exercises``           self-checks of the exercises: ``check(id, ans)``  --
 ``linalg``              Linear algebra: layers, cost, matrix calculus    ``linalg``
 ``spectral``            Linear algebra: eigenvalues, SVD, norms          ``linalg``
 ``calculus``            Calculus and backpropagation                     ``calculus``

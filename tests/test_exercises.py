@@ -1,0 +1,189 @@
+"""Tests of mathdl.exercises: every self-check accepts its own solution and rejects wrong answers with the right
+hint; malformed answers get a message; each registered id is an exercise of its chapter; and each solution is
+recomputed independently (from mathdl or SymPy), so a wrong registered solution fails here."""
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from mathdl import convolution as cv
+from mathdl import exercises as E
+from mathdl import recurrent as rec
+from mathdl.exercises import check
+from mathdl.verify import gradcheck
+
+ROOT = Path(__file__).resolve().parent.parent
+ALL = E.exercises()
+
+
+def _wrong_answers(ex: E.Exercise) -> list:
+    """Two or more answers that must be rejected: the solution scaled by 2 and by 1.001, and its negative."""
+    if ex.kind == "expression":
+        return [2 * ex.solution, -ex.solution, ex.solution + 1]
+    if ex.kind == "number":
+        sol = np.atleast_1d(np.asarray(ex.solution, dtype=float))
+        return [tuple(2 * sol) if sol.size > 1 else 2 * sol[0], tuple(1.01 * sol) if sol.size > 1 else 1.01 * sol[0]]
+    return [lambda *a, f=ex.solution: 2 * np.asarray(f(*a)), lambda *a, f=ex.solution: 1.001 * np.asarray(f(*a)),
+            lambda *a, f=ex.solution: -np.asarray(f(*a))]
+
+
+def test_there_are_self_checks_in_every_new_chapter():
+    chapters = {e.chapter for e in ALL}
+    assert {"regularization", "convolution", "recurrent", "generative"} <= chapters
+    assert len(ALL) >= 14
+
+
+@pytest.mark.parametrize("ex", ALL, ids=[e.id for e in ALL])
+def test_accepts_its_own_solution_and_rejects_wrong_ones(ex):
+    own = ex.solution if ex.kind != "number" else ex.solution
+    assert check(ex.id, own).correct, check(ex.id, own)
+    wrong = _wrong_answers(ex)
+    verdicts = [check(ex.id, w) for w in wrong]
+    assert len(wrong) >= 2 and not any(v.correct for v in verdicts), verdicts
+
+
+@pytest.mark.parametrize("ex", ALL, ids=[e.id for e in ALL])
+def test_every_id_is_an_exercise_of_its_chapter(ex):
+    nb = json.loads((ROOT / "book" / f"{ex.chapter}.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    block = re.search(r"```\{exercise\}[^\n]*\n:label: " + re.escape(ex.id) + r"\n(.*?)\n```", text, flags=re.S)
+    assert block, ex.id
+    assert f'check("{ex.id}", answer)' in block.group(1), f"{ex.id}: the exercise does not say how to check an answer"
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ((sp.Symbol("a", real=True) - sp.Symbol("b", real=True)), "correct only where a - b > 0"),
+    ("-Abs(a - b)", "sign"),
+    ("2*Abs(a - b)", "factor 2"),
+])
+def test_expression_hints(answer, hint):
+    v = check("ex-generative-w1-points", answer)
+    assert not v.correct and hint in (v.hint or ""), v
+
+
+def test_sqrt_of_square_needs_the_domain():
+    a, b = sp.symbols("a b")                       # the reader's plain symbols are matched by name
+    assert check("ex-generative-w1-points", sp.sqrt((a - b) ** 2)).correct       # |a - b| for real a, b
+    x = sp.Symbol("x")
+    assert not check("ex-generative-kl-grad", "exp(2*rho) - 1 + 0*mu").hint       # a correct answer, no hint
+    assert check("ex-generative-kl-grad", "exp(2*rho) - 1 + 0*mu").correct
+    v = check("ex-generative-kl-grad", sp.exp(2 * sp.Symbol("rho")) + 5)
+    assert "additive constant" in v.hint
+    assert "does not define" in check("ex-generative-kl-grad", x + 1).message
+
+
+def test_number_hints_and_malformed_answers():
+    assert "sign" in check("ex-generative-baseline", -10).hint
+    assert "factor 2" in check("ex-generative-baseline", 20).hint
+    assert "factor 10^1" in check("ex-generative-baseline", 100).hint
+    assert "more digits" in check("ex-recurrent-forget-bias", 4.955).hint
+    assert check("ex-recurrent-forget-bias", 4.97).correct                          # 3 significant digits
+    assert "expected a number" in check("ex-generative-baseline", "ten").message
+    assert "expected finite" in check("ex-generative-baseline", float("nan")).message
+    assert "expected 3 number(s)" in check("ex-convolution-sizes", 112).message
+    assert "number 3 of 3 is off" in check("ex-convolution-sizes", (112, 56, 8)).hint
+    assert check("ex-generative-baseline", sp.Integer(10)).correct
+    assert "still has symbols" in check("ex-generative-baseline", sp.Symbol("q")).message
+
+
+def test_function_and_vjp_hints():
+    w = np.array([0.5, -1.0, 2.0])
+    unflipped = check("ex-convolution-transpose", lambda g, x: np.correlate(np.pad(g, 2), w, "valid"))
+    assert not unflipped.correct                                                     # the classic missing flip
+    assert "shape (3,)" in check("ex-convolution-transpose", lambda g, x: g).hint
+    assert "raised ZeroDivisionError" in check("ex-convolution-transpose", lambda g, x: 1 / 0).message
+    assert "expected a Python function" in check("ex-regularization-prior-mean", 3).message
+    no_prior = check("ex-regularization-prior-mean",
+                     lambda X, y, lam, w0: np.linalg.solve(X.T @ X + lam * np.eye(3), X.T @ y))
+    assert not no_prior.correct
+
+
+def test_unknown_ids_and_bad_registrations():
+    with pytest.raises(KeyError, match="no self-check"):
+        check("ex-regularization-nope", 1)
+    with pytest.raises(TypeError, match="string"):
+        check(3, 1)
+    with pytest.raises(ValueError, match="must start with"):
+        E.register(E.Exercise("bad", "regularization", "t", "number", 1, "a number"))
+    with pytest.raises(ValueError, match="twice"):
+        E.register(E._get("ex-generative-baseline"))
+    with pytest.raises(ValueError, match="kind"):
+        E.register(E.Exercise("ex-generative-zz", "generative", "t", "essay", 1, "words"))
+
+
+# -- every registered solution recomputed independently ----------------------------------------------------
+
+def test_solutions_recomputed_from_mathdl_and_sympy():
+    sol = {e.id: e.solution for e in ALL}
+    # convolution: sizes, receptive fields and parameter counts from the chapter's functions
+    after_conv = cv.output_size(224, 7, stride=2, padding=3)
+    assert sol["ex-convolution-sizes"] == (after_conv, cv.output_size(after_conv, 3, stride=2, padding=1), 4)
+    assert cv.output_size(32, 5, padding=4, dilation=2) == 32                       # 'same' with p = 4
+    L = next(n for n in range(1, 20) if cv.receptive_field([3] * n, dilations=[2 ** i for i in range(n)]) >= 1000)
+    assert sol["ex-convolution-receptive"] == (cv.receptive_field([3, 3, 3], strides=[2, 2, 1]), L)
+    cnn = cv.conv_parameters(1, 8, 3) + cv.conv_parameters(8, 16, 3) + cv.dense_parameters(64, 10)
+    h = min(range(1, 100), key=lambda h: abs(cv.dense_parameters(64, h) + cv.dense_parameters(h, 10) - cnn))
+    assert sol["ex-convolution-params"] == (cnn, h)
+    # recurrent: PyTorch's counts and the largest GRU width within the LSTM's budget
+    counts = tuple(rec.parameter_count(k, 300, 512) for k in ("rnn", "gru", "lstm"))
+    H = max(H for H in range(1, 1000) if rec.parameter_count("gru", 300, H) <= counts[2])
+    assert sol["ex-recurrent-params"] == (*counts, H)
+    b = sol["ex-recurrent-forget-bias"]
+    assert math.isclose((1 / (1 + math.exp(-b))) ** 100, 0.5, rel_tol=1e-12)
+    # generative: E[((e^2 - 1) e)^2] for e ~ N(0, 1), by SymPy's moments
+    e = sp.Symbol("e", real=True)
+    density = sp.exp(-e ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    assert sp.integrate(((e ** 2 - 1) * e) ** 2 * density, (e, -sp.oo, sp.oo)) == sol["ex-generative-baseline"]
+    mu, rho = sp.symbols("mu rho", real=True)
+    kl = (mu ** 2 + sp.exp(2 * rho) - 1 - 2 * rho) / 2
+    assert sp.simplify(sp.diff(kl, rho) - sol["ex-generative-kl-grad"]) == 0
+    # regularization: the half-way step count solves 1 - (1 - eta lam)^tau = 1/2; label smoothing's logit gap
+    eta, lam = sp.symbols("eta lam", positive=True)
+    tau = sol["ex-regularization-half"]
+    assert sp.N((1 - (1 - eta * lam) ** tau).subs({eta: 0.01, lam: 0.3}), 30) == pytest.approx(0.5, rel=1e-12)
+    K, eps = 10, 0.1
+    q = np.full(K, eps / K)
+    q[0] += 1 - eps
+    assert sol["ex-regularization-ls-optimum"] == pytest.approx(np.log(q[0] / q[1]), rel=1e-14)
+
+
+def test_running_variance_solution_by_enumeration():
+    """The biased batch variance's mean over all batches of n = 3 draws from {-1, 0, 2} (uniform)."""
+    import itertools
+    vals = np.array([-1.0, 0.0, 2.0])
+    s2 = vals.var()
+    n = 3
+    mean_biased = np.mean([np.var(b) for b in itertools.product(vals, repeat=n)])
+    ex = E._get("ex-regularization-running-bug")
+    nn, ss = ex.symbols
+    assert float(ex.solution.subs({nn: n, ss: sp.sqrt(s2)})) == pytest.approx(mean_biased, rel=1e-12)
+
+
+def test_prior_mean_solution_is_the_stacked_least_squares(rng):
+    X, y, w0 = rng.standard_normal((8, 3)), rng.standard_normal(8), rng.standard_normal(3)
+    lam = 0.7
+    A = np.vstack([X, np.sqrt(lam) * np.eye(3)])
+    rhs = np.concatenate([y, np.sqrt(lam) * w0])
+    ref = np.linalg.lstsq(A, rhs, rcond=None)[0]
+    assert np.allclose(E._get("ex-regularization-prior-mean").solution(X, y, np.array(lam), w0), ref, rtol=1e-10)
+
+
+def test_vjp_solutions_pass_gradcheck(rng):
+    for ex in (e for e in ALL if e.kind == "vjp"):
+        x = rng.standard_normal(ex.shapes[0])
+        gradcheck(ex.forward, lambda u, x, ex=ex: ex.solution(u, x), [x])
+
+
+def test_bptt_solution_is_the_derivative():
+    ex = E._get("ex-recurrent-bptt-two")
+    w, u1, u2, h0, c1, c2 = ex.symbols
+    h1 = sp.tanh(w * h0 + u1)
+    L = c1 * h1 + c2 * sp.tanh(w * h1 + u2)
+    point = {w: 0.7, u1: -0.3, u2: 0.4, h0: 0.9, c1: 1.3, c2: -0.6}
+    assert float(ex.solution.subs(point)) == pytest.approx(float(sp.diff(L, w).subs(point)), rel=1e-12)
