@@ -54,6 +54,30 @@ CLAIMS = {
                                     "not proved), k >= 4 ln n / (eps^2/2 - eps^3/3) dims keeps each squared distance "
                                     "within 1 +- eps except with probability <= 2/n^2, all pairs with probability "
                                     ">= 1/n; the distortion of random_projection is measured",
+    # rank, QR, PCA, conditioning, vec/Kronecker/einsum: implemented in mathdl.linalg_decompositions
+    "linalg.linear-composition": "two affine layers without an activation are one affine layer: "
+                                 "(x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2); rank(W1 W2) <= min(rank W1, rank W2)",
+    "linalg.affine-xor": "no affine map f(x) = x w + b fits XOR: f(0,0) + f(1,1) = f(1,0) + f(0,1) for every w, b "
+                         "(XOR's two sums are 0 and 2); the least-squares affine fit predicts 1/2 on all four inputs",
+    "linalg.rank-nullity": "for x -> xW with W (d_in, d_out): rank W + dim{x : xW = 0} = d_in; inputs differing by a "
+                           "null-space vector give the same output",
+    "linalg.orthogonal-isometry": "an orthogonal Q (rotation or Householder reflection I - 2vv^T/v^Tv) has Q^T Q = I "
+                                  "and keeps lengths: ||xQ|| = ||x||",
+    "linalg.householder-qr": "Householder QR gives A = QR with Q^T Q = I and R upper triangular",
+    "linalg.qr-least-squares": "with X = QR the least-squares solution solves R W = Q^T Y; its error grows with "
+                               "kappa(X), the normal equations' with kappa(X)^2 (measured)",
+    "linalg.condition-number": "kappa(A) = sigma_max / sigma_min; kappa(X^T X) = kappa(X)^2; a relative change of b "
+                               "changes the solution of Ax = b by at most kappa(A) times as much, attained along the "
+                               "singular vectors",
+    "linalg.pca-svd": "PCA: the right singular vectors of the centred data are the eigenvectors of the sample "
+                      "covariance, with variances sigma_i^2 / (n - 1)",
+    "linalg.eckart-young": "the truncated SVD A_k is a best rank-k approximation: ||A - A_k||_F^2 = sum_{i>k} "
+                           "sigma_i^2 <= ||A - B||_F^2 for every B of rank <= k",
+    "linalg.vec-kronecker": "vec(A X B) = (B^T kron A) vec(X) with column-stacking vec",
+    "linalg.layout": "numerator layout: the Jacobian of vec(XW) in vec(W) is I kron X (outputs by inputs), and the "
+                     "gradient (denominator layout, shaped like W) is its transpose applied to vec(G): X^T G",
+    "linalg.einsum-shapes": "einsum: each index letter names one axis size, repeated letters are summed; the output "
+                            "shape follows from the letters",
 }
 
 #: Hidden and output activations accepted by :func:`two_layer_network`, by name.

@@ -10,8 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mathdl import linalg, spectral
-from mathdl.figures import linalg as linalg_figures
+from mathdl import linalg
 from mathdl.verify import agree, derive, gradcheck
 
 #: Relative tolerance for identities that hold to rounding error.
@@ -237,75 +236,6 @@ def test_pairwise_sq_distances(rng):
     D = linalg.pairwise_sq_distances(X)
     np.testing.assert_allclose(D[1, 4], np.sum((X[1] - X[4]) ** 2), rtol=EXACT_RTOL)
     assert np.all(np.diag(D) == 0) and np.allclose(D, D.T)
-
-
-# ---------------------------------------------------------------------------------------------- figures
-
-def test_svd_view_semi_axes_are_singular_values(rng):
-    A = rng.standard_normal((2, 2))
-    view = linalg_figures.svd_view(*A.ravel())
-    np.testing.assert_allclose(np.linalg.norm(view.axes, axis=1), spectral.singular_values(A), rtol=EXACT_RTOL)
-    np.testing.assert_allclose(view.inputs @ A, view.axes, atol=1e-12)  # u_i A = sigma_i v_i
-    radii = np.linalg.norm(view.image, axis=1)
-    assert radii.max() <= view.sigma[0] * (1 + 1e-9) and radii.min() >= view.sigma[1] * (1 - 1e-3)
-
-
-def test_svd_view_changes_with_the_sliders_and_survives_singular_matrices():
-    a = linalg_figures.svd_view(1.0, 0.0, 0.0, 1.0)
-    b = linalg_figures.svd_view(2.0, 0.0, 0.0, 1.0)
-    assert not np.allclose(a.image, b.image)
-    singular = linalg_figures.svd_view(1.0, 1.0, 1.0, 1.0)
-    assert singular.sigma[1] < 1e-12 and r"\infty" in singular.title
-
-
-def test_draw_svd_draws(rng):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ax = linalg_figures.draw_svd(linalg_figures.svd_view(1.5, 0.5, 0.8, 1.0))
-    assert len(ax.lines) >= 2 and "sigma_1" in ax.get_title()
-    plt.close("all")
-
-
-def test_power_iteration_figure_draws_the_errors_and_the_predicted_rate():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    errors = 0.5 ** (4 * np.arange(1, 9)) * 3.0
-    ax = linalg_figures.power_iteration_figure(errors, 0.5, anchor=2)
-    measured, predicted = (line.get_ydata() for line in ax.lines[:2])
-    np.testing.assert_array_equal(measured, errors)
-    np.testing.assert_allclose(predicted, errors, rtol=1e-12)  # errors follow ratio**(4t) exactly here
-    with pytest.raises(ValueError, match="ratio"):
-        linalg_figures.power_iteration_figure(errors, 1.0)
-    with pytest.raises(ValueError, match="at least"):
-        linalg_figures.power_iteration_figure(errors[:2], 0.5)
-    plt.close("all")
-
-
-def test_jl_figure_draws_measured_guaranteed_and_reference_curves():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ks, measured, guaranteed = [10, 40, 160], [0.9, 0.45, 0.2], [1.5, 0.8, 0.4]
-    ax = linalg_figures.jl_figure(ks, measured, guaranteed, n=50)
-    m, g, ref = ax.lines[:3]
-    np.testing.assert_array_equal(m.get_ydata(), measured)
-    np.testing.assert_array_equal(g.get_xdata(), [40, 160])  # no guarantee (eps >= 1) at k = 10: not drawn
-    np.testing.assert_allclose(ref.get_ydata(), 3 * np.sqrt(np.log(50) / np.array(ks)), rtol=1e-12)
-    with pytest.raises(ValueError, match="one length"):
-        linalg_figures.jl_figure(ks, measured[:2], guaranteed, n=50)
-    plt.close("all")
-
-
-def test_svd_explorer_builds_its_four_sliders_headless():
-    pytest.importorskip("ipywidgets")
-    box = linalg_figures.svd_explorer()
-    sliders = [w for row in box.children[:2] for w in row.children]
-    assert len(sliders) == 4 and all(hasattr(w, "value") for w in sliders)
 
 
 # ------------------------------------------------- deterministic cores of the statistical tests (issue 8)

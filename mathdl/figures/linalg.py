@@ -11,7 +11,8 @@ import numpy as np
 
 from mathdl import spectral
 
-__all__ = ["SvdView", "draw_svd", "jl_figure", "power_iteration_figure", "svd_explorer", "svd_view"]
+__all__ = ["SvdView", "conditioning_figure", "draw_svd", "eckart_young_figure", "jl_figure", "power_iteration_figure",
+           "svd_explorer", "svd_view"]
 
 #: Tick and label sizes that stay legible when a figure is scaled to the ~700 px text column.
 LABEL_SIZE = 11
@@ -164,6 +165,86 @@ def jl_figure(ks, measured, guaranteed, n: int, ax=None):
     ax.set_xlabel(r"target dimension $k$", fontsize=LABEL_SIZE)
     ax.set_ylabel(r"worst distortion $\varepsilon_{\max}$", fontsize=LABEL_SIZE)
     ax.legend(fontsize=TICK_SIZE - 1, loc="lower left")
+    ax.figure.tight_layout()
+    return ax
+
+
+def eckart_young_figure(ks, errors, tails, images, image_ks):
+    """Rank-k approximation of centred data: measured error against the singular-value tail, and reconstructions.
+
+    Parameters
+    ----------
+    ks : sequence of int, length m
+        Ranks at which the error was measured.
+    errors : sequence of float, length m
+        Measured relative error ``||A - A_k||_F^2 / ||A||_F^2``.
+    tails : sequence of float, length m
+        Predicted ``sum_{i>k} sigma_i^2 / sum_i sigma_i^2``.
+    images : sequence of ndarray (8, 8), length p
+        One example reconstructed at each rank of ``image_ks`` (the last may be the original).
+    image_ks : sequence of str, length p
+        Panel titles.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+
+    ks, errors, tails = (np.asarray(v, dtype=float) for v in (ks, errors, tails))
+    if not (ks.shape == errors.shape == tails.shape and ks.ndim == 1 and ks.size >= 2):
+        raise ValueError(f"eckart_young_figure: ks, errors and tails must be 1-D of one length >= 2; got "
+                         f"shapes {ks.shape}, {errors.shape}, {tails.shape}.")
+    if len(images) != len(image_ks) or len(images) < 1:
+        raise ValueError(f"eckart_young_figure: need one title per image; got {len(images)} images and "
+                         f"{len(image_ks)} titles.")
+    fig = plt.figure(figsize=(7.0, 4.6), facecolor="white")
+    grid = fig.add_gridspec(2, len(images), height_ratios=(2.2, 1.0))
+    ax = fig.add_subplot(grid[0, :])
+    ax.tick_params(labelsize=TICK_SIZE)
+    ax.semilogy(ks, tails, "-", lw=2, label=r"$\sum_{i>k}\sigma_i^2 / \sum_i \sigma_i^2$ (Eckart–Young)")
+    ax.semilogy(ks, errors, "o", ms=4, label=r"measured $\|A - A_k\|_F^2 / \|A\|_F^2$")
+    ax.set_xlabel(r"rank $k$", fontsize=LABEL_SIZE)
+    ax.set_ylabel(r"relative error", fontsize=LABEL_SIZE)
+    ax.legend(fontsize=TICK_SIZE, loc="upper right")
+    for j, (img, title) in enumerate(zip(images, image_ks)):
+        axi = fig.add_subplot(grid[1, j])
+        axi.imshow(np.asarray(img, dtype=float), cmap="gray_r")
+        axi.set_title(title, fontsize=TICK_SIZE)
+        axi.set_xticks([])
+        axi.set_yticks([])
+    fig.tight_layout()
+    return fig
+
+
+def conditioning_figure(kappas, err_qr, err_normal, ax=None):
+    """Least-squares error against the condition number: QR (~ kappa eps) vs normal equations (~ kappa^2 eps).
+
+    Parameters
+    ----------
+    kappas : sequence of float, length m
+        Condition numbers of the design matrices.
+    err_qr, err_normal : sequence of float, length m
+        Relative errors of the solution by QR and by the normal equations.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    kappas, err_qr, err_normal = (np.asarray(v, dtype=float) for v in (kappas, err_qr, err_normal))
+    if not (kappas.shape == err_qr.shape == err_normal.shape and kappas.ndim == 1):
+        raise ValueError(f"conditioning_figure: kappas, err_qr and err_normal must be 1-D of one length; got "
+                         f"shapes {kappas.shape}, {err_qr.shape}, {err_normal.shape}.")
+    if ax is None:
+        _, ax = _new_axes((6.5, 3.8))
+    eps = np.finfo(float).eps
+    ax.loglog(kappas, err_normal, "s-", label=r"normal equations $X^\top X w = X^\top y$")
+    ax.loglog(kappas, err_qr, "o-", label=r"QR: $R w = Q^\top y$")
+    ax.loglog(kappas, kappas**2 * eps, ":", color="grey", label=r"$\kappa^2\,\epsilon_{\mathrm{mach}}$")
+    ax.loglog(kappas, kappas * eps, "--", color="grey", label=r"$\kappa\,\epsilon_{\mathrm{mach}}$")
+    ax.set_xlabel(r"condition number $\kappa(X)$", fontsize=LABEL_SIZE)
+    ax.set_ylabel(r"relative error of $w$", fontsize=LABEL_SIZE)
+    ax.legend(fontsize=TICK_SIZE - 1, loc="upper left")
     ax.figure.tight_layout()
     return ax
 
