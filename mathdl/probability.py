@@ -61,6 +61,32 @@ CLAIMS = {
     "probability.monte-carlo-rate": "the mean of n independent draws of variance sigma^2 has variance sigma^2 / n "
                                     "(proved from the first two moments), so its RMSE is sigma / sqrt(n); the log-log "
                                     "slope -1/2 is also measured",
+    "probability.exp-family-bernoulli": "Bernoulli(p) is an exponential family: log p(x) = x eta - log(1 + e^eta) "
+                                        "with eta = log(p / (1 - p)), and A'(eta) = sigmoid(eta) = p (its mean)",
+    "probability.exp-family-softmax": "the categorical with natural parameters eta has p_k = exp(eta_k) / sum_j "
+                                      "exp(eta_j) = softmax(eta)_k, the gradient of A(eta) = log sum_j exp(eta_j) "
+                                      "(proved for K = 3), and adding a constant to every eta_k changes nothing",
+    "probability.exp-family-gaussian": "N(mu, sigma^2) is an exponential family with T(x) = (x, x^2), eta = (mu / "
+                                       "sigma^2, -1 / (2 sigma^2)), A = -eta_1^2 / (4 eta_2) - log(-2 eta_2) / 2, "
+                                       "and dA/deta_1 = mu, dA/deta_2 = mu^2 + sigma^2",
+    "probability.change-of-variables": "for y = g(x) with g increasing and differentiable, p_Y(y) = p_X(g^{-1}(y)) "
+                                       "(g^{-1})'(y); for y = exp(x), x ~ N(mu, sigma^2) this is the log-normal",
+    "probability.inverse-cdf-sampling": "if U ~ Uniform(0, 1) and F is a continuous increasing CDF then F^{-1}(U) "
+                                        "has CDF F; for the exponential F^{-1}(u) = -log(1 - u) / lambda",
+    "probability.reparameterization": "z = mu + sigma eps with eps ~ N(0, 1) has density N(z; mu, sigma^2), and "
+                                      "d/dmu E[z^2] = E[2 z] = 2 mu, d/dsigma E[z^2] = E[2 z eps] = 2 sigma",
+    "probability.law-of-large-numbers": "the running mean of independent draws converges to the expectation "
+                                        "(Chebyshev: P(|mean - mu| >= t) <= sigma^2 / (n t^2); measured)",
+    "probability.central-limit": "the standardised mean sqrt(n)(mean - mu)/sigma of independent draws approaches "
+                                 "N(0, 1): the Kolmogorov distance to Phi falls like 1/sqrt(n) for exponential draws "
+                                 "(measured)",
+    "probability.jensen": "for convex f and a finite distribution p: sum_i p_i f(x_i) - f(sum_i p_i x_i) = sum_i p_i "
+                          "B_f(x_i, m) >= 0 with B_f the tangent gap (proved for n = 3 points; the linearity "
+                          "step for any n); hence log E[w] >= "
+                          "E[log w]",
+    "probability.hoeffding": "for n independent draws in [a, b]: P(|mean - mu| >= t) <= 2 exp(-2 n t^2 / (b - a)^2) "
+                             "(stated; checked by simulation), so n >= (b - a)^2 log(2 / delta) / (2 t^2) draws "
+                             "suffice for accuracy t with probability 1 - delta",
 }
 
 #: Relative asymmetry ``max|C - C^T| / max|C|`` above which a covariance is refused as not symmetric.

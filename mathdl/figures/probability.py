@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plot_monte_carlo_rate", "plot_variance_estimators"]
+__all__ = ["plot_change_of_variables", "plot_hoeffding", "plot_limit_theorems", "plot_monte_carlo_rate",
+           "plot_variance_estimators"]
 
 
 def plot_variance_estimators(mle: np.ndarray, unbiased: np.ndarray, sigma: float, n: int):
@@ -87,5 +88,163 @@ def plot_monte_carlo_rate(ns: np.ndarray, rmse: np.ndarray, sigma_f: float, slop
     ax.set_ylabel(r"RMSE of $\bar f_n$")
     ax.tick_params(labelsize=10)
     ax.legend(fontsize=9, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_limit_theorems(running: np.ndarray, mu: float, ns: np.ndarray, ks: np.ndarray, z: np.ndarray, n_hist: int):
+    r"""Three panels: running means (law of large numbers), a histogram of standardised means against the normal
+    density, and the Kolmogorov distance to :math:`\Phi` against :math:`n` (central limit theorem).
+
+    Parameters
+    ----------
+    running : ndarray, shape (paths, n)
+        Running means of several independent sequences (:func:`mathdl.probability_limits.running_mean`).
+    mu : float
+        Their common expectation.
+    ns : ndarray, shape (k,)
+        Sample sizes of the CLT measurement.
+    ks : ndarray, shape (k,)
+        Kolmogorov distances (:func:`mathdl.probability_limits.clt_ks_distances`).
+    z : ndarray, shape (trials,)
+        Standardised means at sample size ``n_hist``.
+    n_hist : int
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    References
+    ----------
+    Book: Probability, "The law of large numbers" and "The central limit theorem" (claims
+    ``probability.law-of-large-numbers``, ``probability.central-limit``).
+    """
+    import matplotlib.pyplot as plt
+
+    running = np.asarray(running, dtype=float)
+    ns = np.asarray(ns, dtype=float)
+    ks = np.asarray(ks, dtype=float)
+    z = np.asarray(z, dtype=float)
+    if running.ndim != 2 or ns.ndim != 1 or ks.shape != ns.shape or z.ndim != 1:
+        raise ValueError("plot_limit_theorems: running must be 2-D, ns and ks 1-D of one shape, z 1-D; got "
+                         f"{running.shape}, {ns.shape}, {ks.shape}, {z.shape}.")
+    fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.4), facecolor="white")
+    k = np.arange(1, running.shape[1] + 1)
+    for path in running:
+        axes[0].semilogx(k, path, lw=1)
+    axes[0].axhline(mu, color="k", ls="--", lw=1.2, label=r"$\mu$")
+    axes[0].set_xlabel(r"number of draws $n$")
+    axes[0].set_ylabel(r"running mean $\bar x_n$")
+    axes[0].legend(fontsize=9)
+    grid = np.linspace(-4.0, 4.0, 200)
+    axes[1].hist(z, bins=np.linspace(-4.0, 4.0, 61), density=True, alpha=0.6, label=rf"$n = {n_hist}$")
+    axes[1].plot(grid, np.exp(-grid**2 / 2) / np.sqrt(2 * np.pi), "k-", lw=1.5, label=r"$\mathcal{N}(0, 1)$")
+    axes[1].set_xlabel(r"$\sqrt{n}(\bar x_n - \mu)/\sigma$")
+    axes[1].set_ylabel(r"density")
+    axes[1].legend(fontsize=9)
+    axes[2].loglog(ns, ks, "o", label=r"measured $\sup|F_n - \Phi|$")
+    axes[2].loglog(ns, ks[0] / np.sqrt(ns / ns[0]), "-", label=r"$\propto 1/\sqrt{n}$")
+    axes[2].set_xlabel(r"number of draws $n$")
+    axes[2].set_ylabel(r"Kolmogorov distance to $\Phi$")
+    axes[2].legend(fontsize=9)
+    for ax in axes:
+        ax.tick_params(labelsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_hoeffding(ns: np.ndarray, frequency: np.ndarray, hoeffding: np.ndarray, chebyshev: np.ndarray, t: float):
+    r"""Measured tail frequency :math:`P(|\bar x_n - \mu|\ge t)` against Hoeffding's and Chebyshev's bounds.
+
+    Parameters
+    ----------
+    ns : ndarray, shape (k,)
+    frequency, hoeffding, chebyshev : ndarray, shape (k,)
+        From :func:`mathdl.probability_limits.tail_frequency`, ``hoeffding_bound`` and ``chebyshev_bound``.
+    t : float
+        The deviation.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    References
+    ----------
+    Book: Probability, "Concentration: Hoeffding's inequality" (claim ``probability.hoeffding``).
+    """
+    import matplotlib.pyplot as plt
+
+    arrays = [np.asarray(a, dtype=float) for a in (ns, frequency, hoeffding, chebyshev)]
+    if any(a.ndim != 1 or a.shape != arrays[0].shape for a in arrays):
+        raise ValueError("plot_hoeffding: ns, frequency, hoeffding and chebyshev must be 1-D of one shape; got "
+                         f"{[a.shape for a in arrays]}.")
+    ns, frequency, hoeffding, chebyshev = arrays
+    fig, ax = plt.subplots(figsize=(6.0, 3.6), facecolor="white")
+    ax.semilogy(ns, np.minimum(chebyshev, 1.0), "s--", label=r"Chebyshev $\sigma^2/(nt^2)$")
+    ax.semilogy(ns, np.minimum(hoeffding, 1.0), "^-", label=r"Hoeffding $2e^{-2nt^2}$")
+    shown = frequency > 0
+    ax.semilogy(ns[shown], frequency[shown], "o", color="k", label=r"measured frequency")
+    ax.set_xlabel(r"number of draws $n$")
+    ax.set_ylabel(rf"$P(|\bar x_n - \mu| \geq {t:g})$")
+    ax.tick_params(labelsize=10)
+    ax.legend(fontsize=9, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_change_of_variables(samples_y: np.ndarray, grid: np.ndarray, density_y: np.ndarray,
+                             samples_exp: np.ndarray, rate: float):
+    r"""Two panels: a histogram of :math:`e^X` against the log-normal density from the change of variables, and a
+    histogram of inverse-CDF exponential samples against :math:`\lambda e^{-\lambda x}`.
+
+    Parameters
+    ----------
+    samples_y : ndarray, shape (m,)
+        Draws of :math:`Y = e^X`.
+    grid, density_y : ndarray, shape (g,)
+        Where and what the change-of-variables density is.
+    samples_exp : ndarray, shape (m2,)
+        Inverse-CDF draws of the exponential.
+    rate : float
+        Its :math:`\lambda`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    References
+    ----------
+    Book: Probability, "Change of variables and sampling" (claims
+    ``probability.change-of-variables``, ``probability.inverse-cdf-sampling``).
+    """
+    import matplotlib.pyplot as plt
+
+    samples_y, grid, density_y, samples_exp = (np.asarray(a, dtype=float) for a in
+                                               (samples_y, grid, density_y, samples_exp))
+    if grid.shape != density_y.shape or grid.ndim != 1:
+        raise ValueError(f"plot_change_of_variables: grid and density_y must be 1-D of one shape; got {grid.shape}, "
+                         f"{density_y.shape}.")
+    fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.4), facecolor="white")
+    # weights 1/(m * width): a density of all m draws, also those beyond the plotted range
+    bins_y = np.linspace(0.0, float(grid.max()), 80)
+    axes[0].hist(samples_y, bins=bins_y,
+                 weights=np.full(samples_y.size, 1.0 / (samples_y.size * (bins_y[1] - bins_y[0]))),
+                 alpha=0.6, label=r"histogram of $e^{x}$")
+    axes[0].plot(grid, density_y, "k-", lw=1.5, label=r"$\mathcal{N}(\log y;\mu,\sigma^2)/y$")
+    axes[0].set_xlabel(r"$y$")
+    axes[0].set_ylabel(r"density $p_Y(y)$")
+    axes[0].legend(fontsize=9)
+    top = float(np.quantile(samples_exp, 0.995))
+    xs = np.linspace(0.0, top, 200)
+    bins_x = np.linspace(0.0, top, 60)
+    axes[1].hist(samples_exp, bins=bins_x,
+                 weights=np.full(samples_exp.size, 1.0 / (samples_exp.size * (bins_x[1] - bins_x[0]))), alpha=0.6,
+                 label=r"$-\log(1-u)/\lambda$, $u$ uniform")
+    axes[1].plot(xs, rate * np.exp(-rate * xs), "k-", lw=1.5, label=r"$\lambda e^{-\lambda x}$")
+    axes[1].set_xlabel(r"$x$")
+    axes[1].set_ylabel(r"density")
+    axes[1].legend(fontsize=9)
+    for ax in axes:
+        ax.tick_params(labelsize=9)
     fig.tight_layout()
     return fig
