@@ -25,6 +25,9 @@ from mathdl.validate import real_array as _real
 __all__ = [
     "CLAIMS",
     "ELEMENTWISE",
+    "dead_unit_fraction",
+    "elu",
+    "elu_vjp",
     "gelu",
     "gelu_vjp",
     "leaky_relu",
@@ -34,6 +37,8 @@ __all__ = [
     "relu_vjp",
     "sigmoid",
     "sigmoid_vjp",
+    "silu",
+    "silu_vjp",
     "softplus",
     "softplus_vjp",
     "tanh",
@@ -59,6 +64,28 @@ CLAIMS = {
                                       "derivatives (proved for three scalar layers), hence bounded by "
                                       "prod_l ||W_l|| / 4 (by hand; the bound is measured at every layer of random "
                                       "30-layer chains)",
+    "activations.silu-derivative": "silu(x) = x sigma(x) has silu'(x) = sigma(x) (1 + x (1 - sigma(x))); it is not "
+                                   "monotone (silu'(-2) < 0)",
+    "activations.elu-derivative": "elu'(x) = 1 for x > 0 and alpha e^x = elu(x) + alpha for x < 0; the one-sided "
+                                  "derivatives at 0 are 1 and alpha, equal exactly when alpha = 1",
+    "activations.dying-relu": "a ReLU unit whose pre-activation is negative on every example receives exactly zero "
+                              "gradient for its weights and bias, so gradient descent never revives it (measured: "
+                              "dead fraction after a large negative bias shift; leaky ReLU and ELU still pass "
+                              "gradient)",
+    "activations.glorot-init": "Var(sum_i w_i x_i) = n_in Var(w) E[x^2] for independent zero-mean weights; preserving "
+                               "the variance forward (n_in Var w = 1) and backward (n_out Var w = 1) is compromised "
+                               "by Var(w) = 2 / (n_in + n_out), i.e. U(-a, a) with a = sqrt(6 / (n_in + n_out))",
+    "activations.he-init": "for a ~ N(0, s^2), E[relu(a)^2] = s^2 / 2, so a ReLU layer preserves the second moment "
+                           "when Var(w) = 2 / n_in",
+    "activations.init-depth": "through L layers the pre-activation variance is multiplied by (n Var(w) c)^L with "
+                              "c = 1 (linear) or 1/2 (ReLU): measured constant for He/ReLU and Glorot/linear, "
+                              "halving per layer for Glorot-with-ReLU",
+    "activations.proper-scoring-rule": "the expected log loss E_{y ~ Bernoulli(q)}[-y log p - (1 - y) log(1 - p)] "
+                                       "is minimised exactly at p = q (strictly convex in p): cross-entropy rewards "
+                                       "calibrated probabilities",
+    "activations.calibration": "temperature scaling (softmax(z / T), T fitted by NLL on held-out data) lowers the "
+                               "expected calibration error of an overconfident classifier without changing its "
+                               "argmax predictions (measured)",
 }
 
 
@@ -514,6 +541,185 @@ def gelu_vjp(g: np.ndarray, x: np.ndarray) -> np.ndarray:
     with np.errstate(under="ignore"):
         pdf = np.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
     return g * (normal_cdf(x) + x * pdf)
+
+
+# ------------------------------------------------------------------------------------------- SiLU, ELU
+
+def silu(x: np.ndarray) -> np.ndarray:
+    r"""SiLU (Swish with beta = 1): the input weighted by its own sigmoid, ``x * sigmoid(x)``.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{silu}(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}} .
+
+    Computed from the overflow-free :func:`sigmoid`; smooth, unbounded above, bounded below (minimum about
+    -0.278 near x = -1.278), not monotone.
+
+    References
+    ----------
+    Book: Neurons, "SiLU and ELU" (claim ``activations.silu-derivative``).
+
+    Examples
+    --------
+    >>> silu(np.array([-1000.0, 0.0, 2.0])).round(6)
+    array([-0.      ,  0.      ,  1.761594])
+    """
+    x = _real(x, "x", "silu")
+    return x * sigmoid(x)
+
+
+def silu_vjp(g: np.ndarray, x: np.ndarray) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`silu`: ``g * sigma(x) (1 + x (1 - sigma(x)))``.
+
+    Parameters
+    ----------
+    g : ndarray, shape of ``x``
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{silu}'(x) = \sigma(x) + x\,\sigma(x)(1 - \sigma(x))
+              = \sigma(x)\bigl(1 + x\,\sigma(-x)\bigr),
+
+    with :math:`1 - \sigma(x) = \sigma(-x)` evaluated without cancellation.
+
+    References
+    ----------
+    Book: Neurons, "SiLU and ELU" (claim ``activations.silu-derivative``).
+
+    Examples
+    --------
+    >>> silu_vjp(np.ones(2), np.array([0.0, -2.0])).round(6)
+    array([ 0.5     , -0.090784])
+    """
+    x = _real(x, "x", "silu_vjp")
+    g = _cotangent(g, x, "silu_vjp")
+    return g * sigmoid(x) * (1.0 + x * sigmoid(-x))
+
+
+def _elu_alpha(alpha: object, func: str) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{func}: alpha must be a real number; got {type(alpha).__name__}.")
+    if not (0.0 < float(alpha) < math.inf):
+        raise ValueError(f"{func}: alpha (the negative saturation level) must be positive and finite; got {alpha!r}. "
+                         "The usual value is 1.0.")
+    return float(alpha)
+
+
+def elu(x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    r"""Exponential linear unit: ``x`` for positive inputs, ``alpha (e^x - 1)`` for the others.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+    alpha : float > 0
+        The negative saturation level: elu(x) -> -alpha as x -> -oo.
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{elu}_\alpha(x) = x \ (x > 0), \qquad \alpha\,(e^{x} - 1) \ (x \le 0).
+
+    ``expm1`` keeps full relative accuracy near 0; ``e^x`` is only evaluated at ``x <= 0``.
+
+    References
+    ----------
+    Book: Neurons, "SiLU and ELU" (claim ``activations.elu-derivative``).
+
+    Examples
+    --------
+    >>> elu(np.array([-1000.0, 0.0, 3.0]))
+    array([-1.,  0.,  3.])
+    """
+    x = _real(x, "x", "elu")
+    alpha = _elu_alpha(alpha, "elu")
+    with np.errstate(under="ignore"):
+        return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def elu_vjp(g: np.ndarray, x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    r"""Vector-Jacobian product of :func:`elu`: ``g * (1 if x > 0 else alpha e^x)``.
+
+    Parameters
+    ----------
+    g : ndarray, shape of ``x``
+    x : ndarray, any shape
+    alpha : float > 0
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+
+    Notes
+    -----
+    .. math:: \operatorname{elu}_\alpha'(x) = 1 \ (x > 0), \qquad \alpha e^{x}
+              = \operatorname{elu}_\alpha(x) + \alpha \ (x < 0);
+
+    at 0 we use the left derivative ``alpha`` (equal to the right one exactly when ``alpha = 1``).
+
+    References
+    ----------
+    Book: Neurons, "SiLU and ELU" (claim ``activations.elu-derivative``).
+
+    Examples
+    --------
+    >>> elu_vjp(np.ones(2), np.array([-1.0, 2.0])).round(6)
+    array([0.367879, 1.      ])
+    """
+    x = _real(x, "x", "elu_vjp")
+    g = _cotangent(g, x, "elu_vjp")
+    alpha = _elu_alpha(alpha, "elu_vjp")
+    with np.errstate(under="ignore"):
+        return np.where(x > 0, g, g * alpha * np.exp(np.minimum(x, 0.0)))
+
+
+def dead_unit_fraction(a: np.ndarray) -> float:
+    r"""Fraction of ReLU units that are dead on a batch: pre-activation <= 0 for every example.
+
+    Parameters
+    ----------
+    a : ndarray, shape (n, d)
+        Pre-activations of d units on n examples.
+
+    Returns
+    -------
+    float in [0, 1]
+
+    Notes
+    -----
+    Unit j is dead on the batch when :math:`a_{ij} \le 0` for all i: then
+    :math:`\mathrm{relu}'(a_{ij}) = 0` for every example, and the gradients of the loss with respect to the unit's
+    weights, :math:`\sum_i x_i\, g_{ij}\, \mathrm{relu}'(a_{ij})`, and bias are exactly zero.
+
+    References
+    ----------
+    Book: Neurons, "Dying ReLU" (claim ``activations.dying-relu``).
+
+    Examples
+    --------
+    >>> dead_unit_fraction(np.array([[-1.0, 2.0], [-3.0, -1.0]]))
+    0.5
+    """
+    a = _real(a, "a", "dead_unit_fraction")
+    if a.ndim != 2 or a.shape[0] < 1 or a.shape[1] < 1:
+        raise ValueError(f"dead_unit_fraction: a must be 2-D (n examples, d units) with n, d >= 1; got shape "
+                         f"{a.shape}.")
+    return float(np.mean(np.all(a <= 0.0, axis=0)))
 
 
 _Forward = Callable[[np.ndarray], np.ndarray]

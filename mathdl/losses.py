@@ -25,6 +25,10 @@ __all__ = [
     "cross_entropy_grad",
     "gaussian_nll",
     "gaussian_nll_grad",
+    "hinge",
+    "hinge_grad",
+    "huber",
+    "huber_grad",
     "mean_squared_error",
     "mean_squared_error_grad",
     "one_hot",
@@ -46,6 +50,14 @@ CLAIMS = {
     "losses.bce-logits-gradient": "d BCE(z, y) / dz = sigma(z) - y",
     "losses.hidden-layer-nonconvex": "the loss of a network with a hidden layer is not convex in the weights: "
                                      "two zero-loss weight settings have a midpoint with positive loss",
+    "losses.huber-gradient": "Huber: r^2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond; its derivative is "
+                             "clip(r, -delta, delta), and value and slope match at |r| = delta (C^1, convex)",
+    "losses.huber-robust": "the Huber location estimate moves by a bounded amount when outliers are added, the "
+                           "mean (the MSE minimiser) by an amount proportional to the outliers (measured)",
+    "losses.hinge-subgradient": "hinge max(0, 1 - y z) (y = +-1) has derivative -y where y z < 1 and 0 where y z > 1; "
+                                "at y z = 1 it has the subdifferential [-1, 0] times y",
+    "losses.hinge-upper-bound": "hinge(z, y) >= 1[y z <= 0] and log2(1 + e^{-y z}) >= 1[y z <= 0]: both surrogates "
+                                "bound the 0-1 loss from above",
 }
 
 #: How far a target row may sum from 1 and still count as a probability distribution.
@@ -55,6 +67,24 @@ PROBABILITY_SUM_ATOL = 1e-8
 
 
 # ------------------------------------------------------------------------------------------ validation
+
+def _delta(delta: object, func: str) -> float:
+    if isinstance(delta, bool) or not isinstance(delta, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{func}: delta must be a real number; got {type(delta).__name__}.")
+    if not (0.0 < float(delta) < np.inf):
+        raise ValueError(f"{func}: delta (where the loss turns from quadratic to linear) must be positive and finite; "
+                         f"got {delta!r}.")
+    return float(delta)
+
+
+def _signs(y: object, z: np.ndarray, func: str) -> np.ndarray:
+    y = _real(y, "y", func)
+    if y.shape != z.shape:
+        raise ValueError(f"{func}: y (the labels) must have z's shape {z.shape}; got {y.shape}.")
+    if not np.all(np.abs(y) == 1.0):
+        raise ValueError(f"{func}: y must hold labels -1 or +1; got values {np.unique(y)[:5]}. For labels in {{0, 1}} "
+                         "pass 2 * y - 1.")
+    return y
 
 
 
@@ -517,3 +547,137 @@ def binary_cross_entropy_with_logits_grad(z: np.ndarray, y: np.ndarray) -> np.nd
     z = _batch(z, "z", "binary_cross_entropy_with_logits_grad")
     y = _binary_targets(y, z, "binary_cross_entropy_with_logits_grad")
     return (sigmoid(z) - y) / z.size
+
+
+# --------------------------------------------------------------------------------------- Huber and hinge
+
+def huber(y_pred: np.ndarray, y: np.ndarray, delta: float = 1.0) -> float:
+    r"""Huber loss, averaged over all n k entries: quadratic for small residuals, linear for large ones.
+
+    Parameters
+    ----------
+    y_pred, y : ndarray, shape (n, k)
+    delta : float > 0
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    With :math:`r = \hat y - y`,
+
+    .. math:: \ell_\delta(r) = \tfrac12 r^2 \ (|r| \le \delta), \qquad
+              \delta\,(|r| - \tfrac12\delta) \ (|r| > \delta).
+
+    References
+    ----------
+    Book: Neurons, "Huber and hinge losses" (claims ``losses.huber-gradient``, ``losses.huber-robust``).
+
+    Examples
+    --------
+    >>> huber(np.array([[0.5, 3.0]]), np.zeros((1, 2)))
+    1.3125
+    """
+    y_pred = _batch(y_pred, "y_pred", "huber")
+    y = _same_shape(y, y_pred, "y_pred", "huber")
+    delta = _delta(delta, "huber")
+    a = np.abs(y_pred - y)
+    return float(np.mean(np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))))
+
+
+def huber_grad(y_pred: np.ndarray, y: np.ndarray, delta: float = 1.0) -> np.ndarray:
+    r"""Gradient of :func:`huber` with respect to ``y_pred``: ``clip(r, -delta, delta) / (n k)``.
+
+    Parameters
+    ----------
+    y_pred, y : ndarray, shape (n, k)
+    delta : float > 0
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+
+    Notes
+    -----
+    .. math:: \ell_\delta'(r) = r \ (|r| \le \delta), \qquad \delta \operatorname{sign} r \ (|r| > \delta)
+              \;=\; \operatorname{clip}(r, -\delta, \delta).
+
+    Large residuals pull with force at most delta: the source of the loss's robustness.
+
+    References
+    ----------
+    Book: Neurons, "Huber and hinge losses" (claim ``losses.huber-gradient``).
+
+    Examples
+    --------
+    >>> huber_grad(np.array([[0.5, 3.0]]), np.zeros((1, 2)))
+    array([[0.25, 0.5 ]])
+    """
+    y_pred = _batch(y_pred, "y_pred", "huber_grad")
+    y = _same_shape(y, y_pred, "y_pred", "huber_grad")
+    delta = _delta(delta, "huber_grad")
+    return np.clip(y_pred - y, -delta, delta) / y_pred.size
+
+
+def hinge(z: np.ndarray, y: np.ndarray) -> float:
+    r"""Hinge loss of scores ``z`` against labels ``y`` in {-1, +1}, averaged over all n k entries.
+
+    Parameters
+    ----------
+    z : ndarray, shape (n, k)
+        Scores (logits); the prediction is sign(z).
+    y : ndarray, shape (n, k)
+        Labels -1 or +1 (not 0/1: pass ``2 * y - 1``).
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    .. math:: \operatorname{hinge}(z, y) = \max(0, 1 - y z) \ \ge\ \mathbf 1[y z \le 0] .
+
+    References
+    ----------
+    Book: Neurons, "Huber and hinge losses" (claims ``losses.hinge-subgradient``, ``losses.hinge-upper-bound``).
+
+    Examples
+    --------
+    >>> hinge(np.array([[2.0, 0.5, -1.0]]), np.array([[1.0, 1.0, 1.0]]))
+    0.8333333333333334
+    """
+    z = _batch(z, "z", "hinge")
+    y = _signs(y, z, "hinge")
+    return float(np.mean(np.maximum(0.0, 1.0 - y * z)))
+
+
+def hinge_grad(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""A subgradient of :func:`hinge` with respect to ``z``: ``-y / (n k)`` where ``y z < 1``, else 0.
+
+    Parameters
+    ----------
+    z, y : ndarray, shape (n, k)
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+
+    Notes
+    -----
+    .. math:: \partial_z \max(0, 1 - y z) = -y \ (y z < 1), \qquad 0 \ (y z > 1);
+
+    at the kink y z = 1 we take 0, one end of the subdifferential (a convention, like ``relu_vjp`` at 0).
+
+    References
+    ----------
+    Book: Neurons, "Huber and hinge losses" (claim ``losses.hinge-subgradient``).
+
+    Examples
+    --------
+    >>> hinge_grad(np.array([[2.0, 0.5]]), np.array([[1.0, -1.0]]))
+    array([[0. , 0.5]])
+    """
+    z = _batch(z, "z", "hinge_grad")
+    y = _signs(y, z, "hinge_grad")
+    return np.where(y * z < 1.0, -y, 0.0) / z.size

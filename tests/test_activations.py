@@ -6,6 +6,8 @@ raised, and bad input.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -293,3 +295,105 @@ def test_sigmoid_and_softplus_monotone(a, step):
     lo, hi = np.array([a]), np.array([a + step])
     assert A.sigmoid(hi)[0] >= A.sigmoid(lo)[0]
     assert A.softplus(hi)[0] > A.softplus(lo)[0]
+
+
+# ------------------------------------------------------------------------------------- SiLU, ELU, dying ReLU
+
+SILU = x * SIGMOID
+ALPHA_E = sp.Symbol("alpha", positive=True)
+
+
+def test_silu_agrees_with_sympy_and_derivative():
+    """activations.silu-derivative: silu = x sigma, silu' = sigma (1 + x (1 - sigma)) (derived), both against mathdl."""
+    agree(SILU, A.silu, [x], domain=AGREE_DOMAIN, points=40, rtol=AGREE_TOL)
+    d = derive(sp.Derivative(SILU, x),
+               (SIGMOID + x * SIGMOID * (1 - SIGMOID), "product rule, sigma' = sigma (1 - sigma)"),
+               (SIGMOID * (1 + x * (1 - SIGMOID)), "factor sigma"), claim="activations.silu-derivative")
+    agree(d, lambda v: A.silu_vjp(np.ones_like(v), v), [x], domain=AGREE_DOMAIN, points=40, rtol=AGREE_TOL,
+          claim="activations.silu-derivative")
+    rng = np.random.default_rng(20)
+    gradcheck(A.silu, A.silu_vjp, [rng.normal(size=(4, 3))], claim="activations.silu-derivative")
+    assert A.silu_vjp(np.ones(1), np.array([-2.0]))[0] == pytest.approx(
+        float((1 - sp.E ** 2) / (1 + sp.E ** 2) ** 2), rel=EXACT_TOL)  # not monotone
+    np.testing.assert_allclose(A.silu(np.array([1.0, -3.0])), [1 / (1 + math.e ** -1), -3 / (1 + math.e ** 3)],
+                               rtol=EXACT_TOL)
+
+
+def test_silu_minimum_identity():
+    """activations.silu-derivative: at the minimiser x* = -1 - W(1/e), silu(x*) = x* + 1 and silu'(x*) = 0."""
+    x_star = float(-1 - sp.LambertW(sp.exp(-1)))
+    assert A.silu(np.array([x_star]))[0] == pytest.approx(x_star + 1, rel=1e-12)
+    assert abs(A.silu_vjp(np.ones(1), np.array([x_star]))[0]) < 1e-15
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5, 2.0])
+def test_elu_pieces_and_derivative(alpha):
+    """activations.elu-derivative: elu' = 1 (x > 0), alpha e^x = elu(x) + alpha (x < 0), off the kink."""
+    t = sp.Symbol("t", positive=True)
+    elu_sym = sp.Piecewise((x, x > 0), (ALPHA_E * (sp.exp(x) - 1), True))
+    derive(sp.Subs(sp.Derivative(elu_sym, x), x, -t),
+           (sp.Subs(sp.Derivative(ALPHA_E * (sp.exp(x) - 1), x), x, -t), "elu on x < 0"),
+           (ALPHA_E * sp.exp(-t), "d/dx"), claim="activations.elu-derivative")
+    a = sp.Float(alpha)
+    agree(elu_sym.subs(ALPHA_E, a), lambda v: A.elu(v, alpha), [x], domain=(-3, 3), rtol=AGREE_TOL)
+    v = np.array([-3.0, -0.5, -1e-3, 1e-3, 0.5, 3.0])
+    np.testing.assert_allclose(A.elu_vjp(np.ones_like(v), v, alpha), np.where(v > 0, 1.0, alpha * np.exp(v)),
+                               rtol=EXACT_TOL, atol=0)
+    neg = v[v < 0]
+    np.testing.assert_allclose(A.elu_vjp(np.ones_like(neg), neg, alpha), A.elu(neg, alpha) + alpha, rtol=1e-12)
+    rng = np.random.default_rng(21)
+    u = rng.uniform(0.1, 2.0, size=(3, 4)) * rng.choice([-1.0, 1.0], size=(3, 4))
+    gradcheck(lambda w: A.elu(w, alpha), lambda g, w: A.elu_vjp(g, w, alpha), [u], claim="activations.elu-derivative")
+
+
+def test_elu_silu_stable_and_at_kink():
+    """Huge inputs raise nothing; elu -> -alpha; elu_vjp uses the left slope alpha at 0."""
+    np.testing.assert_array_equal(A.elu(np.array([-1e300, 0.0, 1e300]), 2.0), [-2.0, 0.0, 1e300])
+    np.testing.assert_array_equal(A.elu_vjp(np.ones(1), np.zeros(1), 0.3), [0.3])
+    assert A.silu(np.array([-1e300]))[0] == 0.0
+    assert A.elu(np.array([-1e-20]))[0] == pytest.approx(-1e-20, rel=1e-12)  # expm1 keeps the digits
+
+
+def test_dead_unit_fraction_and_zero_gradient():
+    """activations.dying-relu: a unit negative on every example gets exactly zero weight and bias gradient."""
+    rng = np.random.default_rng(22)
+    X = rng.normal(size=(50, 6))
+    W = rng.normal(size=(6, 5))
+    b = np.array([0.0, -100.0, 0.0, -100.0, 0.0])
+    a = X @ W + b
+    dead = np.all(a <= 0, axis=0)
+    assert dead[1] and dead[3]
+    assert A.dead_unit_fraction(a) == pytest.approx(dead.mean(), abs=0)
+    assert A.dead_unit_fraction(np.array([[-1.0, 2.0, -3.0, 0.0]])) == 0.75
+    g = rng.normal(size=a.shape)
+    local = A.relu_vjp(g, a)
+    gW, gb = X.T @ local, local.sum(axis=0)
+    assert np.count_nonzero(gW[:, dead]) == 0 and np.count_nonzero(gb[dead]) == 0
+    assert np.count_nonzero(A.leaky_relu_vjp(g, a, 0.1)[:, dead]) == dead.sum() * 50  # the leak passes gradient
+    assert np.all(A.elu_vjp(np.ones_like(a), a)[:, dead] > 0)  # so does ELU
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: A.elu(np.ones(2), alpha=0.0), "elu: alpha"),
+    (lambda: A.elu_vjp(np.ones(2), np.ones(2), alpha="1"), "elu_vjp: alpha must be a real number"),
+    (lambda: A.silu_vjp(np.ones(3), np.ones(2)), "silu_vjp: g"),
+    (lambda: A.silu(np.array([np.nan])), "silu: x contains NaN"),
+    (lambda: A.dead_unit_fraction(np.ones(3)), "dead_unit_fraction: a must be 2-D"),
+])
+def test_new_activations_bad_input(call, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        call()
+
+
+def test_proper_scoring_rule_symbolic_and_numeric():
+    """activations.proper-scoring-rule: S'(p) = (p - q) / (p (1 - p)), S'' > 0, S(p) - S(q) = KL(q || p)."""
+    p, q = sp.symbols("p q", positive=True)
+    S = -q * sp.log(p) - (1 - q) * sp.log(1 - p)
+    d = derive(sp.Derivative(S, p), (-q / p + (1 - q) / (1 - p), "(log u)' = u'/u"),
+               ((p - q) / (p * (1 - p)), "together", "together"), domain=[p < 1, q < 1],
+               claim="activations.proper-scoring-rule")
+    assert sp.solve(sp.numer(sp.together(d.result)), p) == [q]
+    grid = np.linspace(0.01, 0.99, 99)
+    for qv in (0.1, 0.37, 0.8):
+        s = -qv * np.log(grid) - (1 - qv) * np.log1p(-grid)
+        assert grid[np.argmin(s)] == pytest.approx(qv, abs=0.006)

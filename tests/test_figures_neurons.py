@@ -174,3 +174,41 @@ def test_curve_is_the_activation_and_its_derivative():
     s = 1 / (1 + np.exp(-x))
     np.testing.assert_allclose(f, s, rtol=1e-14)
     np.testing.assert_allclose(df, s * (1 - s), rtol=1e-13)
+
+
+def test_new_figures_draw_with_mathtext_and_white_faces():
+    import matplotlib.pyplot as plt
+
+    from mathdl import initialization as I
+    from mathdl import softmax as SM
+
+    with np.errstate(under="ignore"):
+        fig = F.smooth_activations_figure()
+        assert len(fig.axes) == 2 and fig.axes[0].get_xlabel() == "$x$"
+        assert all("$" in t.get_text() for t in fig.axes[1].get_legend().get_texts())
+        assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        plt.close(fig)
+        fig = F.surrogate_losses_figure(delta=1.0)
+        left, right = fig.axes
+        assert "$yz$" in left.get_xlabel() and "$r" in right.get_xlabel()
+        hinge_line = left.get_lines()[1]  # after the 0-1 loss (the zero line is drawn last)
+        np.testing.assert_allclose(hinge_line.get_ydata(), np.maximum(0.0, 1.0 - hinge_line.get_xdata()), rtol=1e-14)
+        plt.close(fig)
+        prof = {"He, ReLU": I.second_moment_through_depth("relu", "he", depth=5, width=16, n=16)}
+        fig = F.init_depth_figure(prof, {"He, ReLU": 1.0})
+        (ax,) = fig.axes
+        np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), np.log10(prof["He, ReLU"]), rtol=1e-14)
+        assert ax.get_ylabel().startswith("$")
+        plt.close(fig)
+        rng = np.random.default_rng(0)
+        p = SM.softmax(rng.normal(size=(200, 3)))
+        y = rng.integers(0, 3, size=200)
+        fig = F.reliability_figure(SM.calibration_bins(p, y), SM.calibration_bins(p, y))
+        (ax,) = fig.axes
+        conf, acc, count = SM.calibration_bins(p, y)
+        np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), acc[count > 0], rtol=1e-14)
+        plt.close(fig)
+    with pytest.raises(ValueError, match="init_depth_figure: profiles and predicted"):
+        F.init_depth_figure({"a": np.ones(3)}, {"b": 1.0})
+    with pytest.raises(ValueError, match="init_depth_figure: profile 'a' must be"):
+        F.init_depth_figure({"a": np.zeros(3)}, {"a": 1.0})

@@ -439,3 +439,91 @@ def test_label_validation_names_the_bad_labels():
 def test_cross_entropy_of_a_certain_prediction_is_zero():
     """p = 1 is a valid probability (the upper end of (0, 1]): one class, predicted with certainty, costs 0."""
     assert L.cross_entropy(np.array([[1.0], [1.0]]), np.array([0, 0])) == 0.0
+
+
+# --------------------------------------------------------------------------------------- Huber and hinge
+
+def test_huber_pieces_and_gradient():
+    """losses.huber-gradient: value and slope match at |r| = delta; the gradient is clip(r, -delta, delta) / (n k)."""
+    x, d = sp.Symbol("x", real=True), sp.Symbol("delta", positive=True)
+    t = sp.Symbol("t", positive=True)
+    hub = sp.Piecewise((d * (-x - d / 2), x < -d), (x ** 2 / 2, x <= d), (d * (x - d / 2), True))
+    derive(sp.Subs(sp.Derivative(hub, x), x, d + t), (sp.Subs(sp.Derivative(d * (x - d / 2), x), x, d + t), "piece"),
+           (d, "d/dx"), claim="losses.huber-gradient")
+    for delta in (0.5, 1.0, 2.0):
+        r = np.array([[-3.0, -delta, -0.2, 0.0, 0.3, delta, 4.0]])
+        expected = np.where(np.abs(r) <= delta, 0.5 * r * r, delta * (np.abs(r) - 0.5 * delta))
+        assert L.huber(r + 1.0, np.ones_like(r), delta) == pytest.approx(expected.mean(), rel=EXACT_TOL)
+        np.testing.assert_allclose(L.huber_grad(r + 1.0, np.ones_like(r), delta), np.clip(r, -delta, delta) / r.size,
+                                   rtol=1e-13, atol=1e-15)
+        eps = 1e-7  # the two pieces glue with matching value and slope at r = delta
+        inner = L.huber(np.array([[delta - eps]]), np.zeros((1, 1)), delta)
+        outer = L.huber(np.array([[delta + eps]]), np.zeros((1, 1)), delta)
+        assert (outer - inner) / (2 * eps) == pytest.approx(delta, rel=1e-6)
+    rng = np.random.default_rng(40)
+    y = rng.normal(size=(3, 4))
+    pred = y + rng.choice([-1.0, 1.0], size=(3, 4)) * rng.uniform(0.1, 3.0, size=(3, 4))
+    pred[np.abs(np.abs(pred - y) - 1.0) < 0.1] += 0.3
+    gradcheck(_scalar(lambda a: L.huber(a, y)), lambda g, a: g * L.huber_grad(a, y), [pred],
+              claim="losses.huber-gradient")
+
+
+def test_huber_is_mse_half_for_small_residuals():
+    """For |r| <= delta everywhere, Huber = MSE / 2."""
+    rng = np.random.default_rng(41)
+    y = rng.normal(size=(5, 3))
+    pred = y + rng.uniform(-0.9, 0.9, size=(5, 3))
+    assert L.huber(pred, y, 1.0) == pytest.approx(L.mean_squared_error(pred, y) / 2, rel=EXACT_TOL)
+
+
+def test_huber_location_is_robust():
+    """losses.huber-robust: outliers move the mean in proportion, the Huber location by a bounded amount."""
+    rng = np.random.default_rng(15)
+    clean = rng.normal(size=95)
+
+    def location(data):
+        lo, hi = data.min(), data.max()
+        for _ in range(100):  # the gradient sum is monotone in m: bisection
+            mid = 0.5 * (lo + hi)
+            g = L.huber_grad(np.full((data.size, 1), mid), data[:, None]).sum()
+            lo, hi = (mid, hi) if g < 0 else (lo, mid)
+        return 0.5 * (lo + hi)
+
+    shifts = [location(np.concatenate([clean, np.full(5, big)])) - location(clean) for big in (50.0, 5000.0)]
+    assert 0 < shifts[0] < 0.1 and shifts[1] == pytest.approx(shifts[0], abs=1e-9)
+    assert np.concatenate([clean, np.full(5, 50.0)]).mean() - clean.mean() == pytest.approx(2.5, abs=0.2)
+
+
+def test_hinge_value_subgradient_and_bound():
+    """losses.hinge-subgradient and losses.hinge-upper-bound."""
+    t = sp.Symbol("t", positive=True)
+    x = sp.Symbol("x", real=True)
+    hinge_m = sp.Piecewise((1 - x, x < 1), (0, True))
+    derive(sp.Subs(sp.Derivative(hinge_m, x), x, 1 - t), (sp.Subs(sp.Derivative(1 - x, x), x, 1 - t), "piece"),
+           (-1, "d/dm"), claim="losses.hinge-subgradient")
+    derive(sp.Subs(hinge_m, x, -t) - 1, (t, "m = -t"), claim="losses.hinge-upper-bound")
+    z = np.array([[2.0, 0.5, -1.0, 1.5]])
+    y = np.array([[1.0, 1.0, 1.0, -1.0]])
+    assert L.hinge(z, y) == pytest.approx((0.0 + 0.5 + 2.0 + 2.5) / 4, rel=EXACT_TOL)
+    np.testing.assert_array_equal(L.hinge_grad(z, y), np.array([[0.0, -1.0, -1.0, 1.0]]) / 4)
+    np.testing.assert_array_equal(L.hinge_grad(np.array([[1.0]]), np.array([[1.0]])), [[0.0]])  # kink: 0
+    rng = np.random.default_rng(42)
+    yy = rng.choice([-1.0, 1.0], size=(3, 4))
+    zz = yy * (1.0 + rng.choice([-1.0, 1.0], size=(3, 4)) * rng.uniform(0.1, 2.0, size=(3, 4)))
+    gradcheck(_scalar(lambda a: L.hinge(a, yy)), lambda g, a: g * L.hinge_grad(a, yy), [zz],
+              claim="losses.hinge-subgradient")
+    m = np.linspace(-10, 10, 2001)
+    per = np.array([L.hinge(np.array([[v]]), np.array([[1.0]])) for v in m])
+    assert np.all(per >= (m <= 0)) and np.all(np.log1p(np.exp(-m)) / np.log(2) >= (m <= 0) - 1e-15)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: L.huber(np.ones((1, 2)), np.ones((1, 2)), delta=0.0), "huber: delta"),
+    (lambda: L.huber_grad(np.ones((1, 2)), np.ones((1, 2)), delta="1"), "huber_grad: delta must be a real number"),
+    (lambda: L.huber(np.ones((1, 2)), np.ones((1, 3))), "huber: y"),
+    (lambda: L.hinge(np.ones((1, 2)), np.array([[0.0, 1.0]])), "hinge: y must hold labels -1 or \\+1"),
+    (lambda: L.hinge_grad(np.ones((1, 2)), np.ones((2, 1))), "hinge_grad: y"),
+])
+def test_huber_hinge_bad_input(call, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        call()

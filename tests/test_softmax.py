@@ -150,3 +150,74 @@ def test_softmax_and_jacobian_accurate_at_large_logits():
                                rtol=1e3 * LARGE_LOGIT_RTOL, atol=1e-15)
     np.testing.assert_allclose(SM.log_softmax_vjp(g, LARGE_LOGITS), g - g.sum(axis=1, keepdims=True) * p_ref,
                                rtol=1e3 * LARGE_LOGIT_RTOL, atol=1e-15)
+
+
+# ------------------------------------------------------------------------------------------ calibration
+
+def _synthetic(seed=13, n=6000, k=4):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, 5)) @ rng.normal(size=(5, k))
+    y = np.array([rng.choice(k, p=row) for row in SM.softmax(z)])
+    return z, y
+
+
+def test_calibration_bins_and_ece_by_hand():
+    """activations.calibration: bins, accuracy, confidence and ECE recomputed by hand on a small case."""
+    p = np.array([[0.9, 0.1], [0.3, 0.7], [0.55, 0.45], [0.2, 0.8]])
+    labels = np.array([0, 0, 1, 1])
+    conf, acc, count = SM.calibration_bins(p, labels, n_bins=2)
+    np.testing.assert_array_equal(count, [0, 4])
+    np.testing.assert_allclose(conf, [0.0, (0.9 + 0.7 + 0.55 + 0.8) / 4], rtol=1e-15)
+    np.testing.assert_allclose(acc, [0.0, 0.5], rtol=1e-15)
+    assert SM.expected_calibration_error(p, labels, n_bins=2) == pytest.approx(abs(0.5 - 2.95 / 4), rel=1e-14)
+    conf5, _, count5 = SM.calibration_bins(p, labels, n_bins=5)
+    np.testing.assert_array_equal(count5, [0, 0, 1, 2, 1])
+    assert conf5[4] == pytest.approx(0.9, rel=1e-15)
+
+
+def test_temperature_nll_matches_log_softmax():
+    """temperature_nll is the mean NLL of softmax(z / T)."""
+    rng = np.random.default_rng(30)
+    z, y = rng.normal(size=(7, 3)), rng.integers(0, 3, size=7)
+    for T in (0.5, 1.0, 3.0):
+        expected = -np.mean(np.log(SM.softmax(z / T)[np.arange(7), y]))
+        assert SM.temperature_nll(z, y, T) == pytest.approx(expected, rel=1e-13)
+
+
+def test_temperature_scaling_calibrates_overconfident_logits():
+    """activations.calibration: T recovers the overconfidence factor, ECE drops, argmax is unchanged."""
+    z, y = _synthetic()
+    over = 2.5 * z
+    T = SM.fit_temperature(over[:3000], y[:3000])
+    assert T == pytest.approx(2.5, abs=0.15)
+    before = SM.expected_calibration_error(SM.softmax(over[3000:]), y[3000:])
+    after = SM.expected_calibration_error(SM.softmax(over[3000:] / T), y[3000:])
+    assert before > 0.1 and after < 0.03 and after < before / 4
+    np.testing.assert_array_equal(over.argmax(axis=1), (over / T).argmax(axis=1))
+    # the fitted T is a minimum of the NLL: nudging it either way does not help
+    nll = SM.temperature_nll(over[:3000], y[:3000], T)
+    assert nll <= SM.temperature_nll(over[:3000], y[:3000], T * 1.01)
+    assert nll <= SM.temperature_nll(over[:3000], y[:3000], T / 1.01)
+
+
+def test_fit_temperature_is_exact_on_a_known_minimum():
+    """Golden section converges to the NLL minimiser to high precision (compared with a fine grid)."""
+    z, y = _synthetic(seed=31, n=500, k=3)
+    T = SM.fit_temperature(0.4 * z, y)
+    grid = np.exp(np.linspace(np.log(T) - 0.01, np.log(T) + 0.01, 2001))
+    best = grid[np.argmin([SM.temperature_nll(0.4 * z, y, g) for g in grid])]
+    assert T == pytest.approx(best, rel=2e-5)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: SM.calibration_bins(np.array([[0.5, 0.6]]), np.array([0])), "calibration_bins: p must hold probability"),
+    (lambda: SM.calibration_bins(np.array([[0.5, 0.5]]), np.array([2])), "calibration_bins: labels must lie in"),
+    (lambda: SM.calibration_bins(np.array([[0.5, 0.5]]), np.array([0.0])), "calibration_bins: labels must be integers"),
+    (lambda: SM.expected_calibration_error(np.array([[0.5, 0.5]]), np.array([0]), 0), "n_bins must be a positive"),
+    (lambda: SM.temperature_nll(np.zeros((1, 2)), np.array([0]), 0.0), "temperature_nll: temperature must be a"),
+    (lambda: SM.fit_temperature(np.zeros((1, 2)), np.array([0]), low=2.0, high=1.0), "fit_temperature: need 0 < low"),
+    (lambda: SM.fit_temperature(np.zeros((1, 2)), np.array([0]), iterations=0), "fit_temperature: iterations"),
+])
+def test_calibration_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -360,3 +360,164 @@ def live_explorer() -> Any:
         "seed": widgets.IntSlider(value=DEFAULTS["seed"], min=0, max=20, description="seed"),
     }
     return widgets.interactive(show, **controls)
+
+
+def smooth_activations_figure(x_range: tuple[float, float] = (-4.0, 3.0)) -> Any:
+    """SiLU and ELU beside ReLU: the functions (left) and their derivatives (right), from mathdl.
+
+    Parameters
+    ----------
+    x_range : (float, float)
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    References
+    ----------
+    Book: Neurons, "SiLU and ELU" (claims ``activations.silu-derivative``, ``activations.elu-derivative``).
+    """
+    import matplotlib.pyplot as plt
+
+    from mathdl.activations import elu, elu_vjp, relu, relu_vjp, silu, silu_vjp
+
+    x = np.linspace(*x_range, 701)
+    one = np.ones_like(x)
+    curves = [(r"$\mathrm{relu}$", relu(x), relu_vjp(one, x)), (r"$\mathrm{silu}$", silu(x), silu_vjp(one, x)),
+              (r"$\mathrm{elu}_1$", elu(x), elu_vjp(one, x))]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), facecolor="white")
+    for label, y, dy in curves:
+        left.plot(x, y, label=label)
+        right.plot(x, dy, label=label + "$'$")
+    for ax, title in ((left, r"$\psi(x)$"), (right, r"$\psi'(x)$")):
+        _style(ax)
+        ax.set_xlabel("$x$", fontsize=LABEL_SIZE)
+        ax.set_title(title, fontsize=TITLE_SIZE)
+        ax.legend(fontsize=LEGEND_SIZE, loc="upper left", framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def init_depth_figure(profiles: dict[str, Any], predicted: dict[str, float]) -> Any:
+    """log10 of the pre-activations' mean square against depth, measured (solid) and predicted (dotted).
+
+    Parameters
+    ----------
+    profiles : dict
+        Label (mathtext allowed) -> measured mean squares, shape (depth + 1,), as returned by
+        :func:`mathdl.initialization.second_moment_through_depth`.
+    predicted : dict
+        Label -> predicted per-layer gain (:func:`mathdl.initialization.predicted_gain`), same keys.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the keys differ or a profile is not a positive 1-D array.
+
+    References
+    ----------
+    Book: Neurons, "Initialization from variance preservation" (claim ``activations.init-depth``).
+    """
+    import matplotlib.pyplot as plt
+
+    if set(profiles) != set(predicted) or not profiles:
+        raise ValueError("init_depth_figure: profiles and predicted must have the same non-empty keys; got "
+                         f"{sorted(profiles)} and {sorted(predicted)}.")
+    fig, ax = plt.subplots(figsize=(7.5, 4.0), facecolor="white")
+    for i, (label, prof) in enumerate(profiles.items()):
+        prof = np.asarray(prof, dtype=float)
+        if prof.ndim != 1 or prof.size < 2 or np.any(prof <= 0):
+            raise ValueError(f"init_depth_figure: profile {label!r} must be a 1-D array of positive numbers, length "
+                             ">= 2.")
+        layers = np.arange(prof.size)
+        color = f"C{i}"
+        ax.plot(layers, np.log10(prof), "-", color=color, label=label)
+        ax.plot(layers, np.log10(prof[0]) + layers * np.log10(predicted[label]), ":", color=color)
+    _style(ax)
+    ax.set_xlabel(r"layer $l$", fontsize=LABEL_SIZE)
+    ax.set_ylabel(r"$\log_{10}\, E[a_l^2]$", fontsize=LABEL_SIZE)
+    ax.legend(fontsize=LEGEND_SIZE, loc="lower left", framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def surrogate_losses_figure(delta: float = 1.0) -> Any:
+    """Left: 0-1, hinge and logistic (base 2) losses against the margin y z. Right: squared vs Huber loss.
+
+    Parameters
+    ----------
+    delta : float > 0
+        Huber's threshold.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    References
+    ----------
+    Book: Neurons, "Huber and hinge losses" (claims ``losses.hinge-upper-bound``, ``losses.huber-gradient``).
+    """
+    import matplotlib.pyplot as plt
+
+    from mathdl.activations import softplus
+    from mathdl.losses import hinge, huber
+
+    m = np.linspace(-3.0, 3.0, 601)
+    hinge_curve = np.array([hinge(np.array([[v]]), np.array([[1.0]])) for v in m])
+    zero_one = (m <= 0).astype(float)
+    logistic2 = softplus(-m) / math.log(2.0)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), facecolor="white")
+    left.plot(m, zero_one, label=r"$\mathbf{1}[yz \leq 0]$")
+    left.plot(m, hinge_curve, label=r"$\max(0, 1 - yz)$")
+    left.plot(m, logistic2, label=r"$\log_2(1 + e^{-yz})$")
+    left.set_xlabel(r"margin $yz$", fontsize=LABEL_SIZE)
+    r = np.linspace(-3.0, 3.0, 601)
+    hub = np.array([huber(np.array([[v]]), np.zeros((1, 1)), delta) for v in r])
+    right.plot(r, 0.5 * r * r, label=r"$\frac{1}{2}r^2$")
+    right.plot(r, hub, label=rf"Huber, $\delta = {delta:g}$")
+    right.set_xlabel(r"residual $r = \hat{y} - y$", fontsize=LABEL_SIZE)
+    for ax in (left, right):
+        _style(ax)
+        ax.legend(fontsize=LEGEND_SIZE, loc="upper center", framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def reliability_figure(before: tuple[Any, Any, Any], after: tuple[Any, Any, Any],
+                       labels: tuple[str, str] = ("before", "after")) -> Any:
+    """Reliability diagram: accuracy against confidence per bin, before and after temperature scaling.
+
+    Parameters
+    ----------
+    before, after : (confidence, accuracy, count)
+        As returned by :func:`mathdl.softmax.calibration_bins`.
+    labels : (str, str)
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    References
+    ----------
+    Book: Neurons, "Calibration" (claim ``activations.calibration``).
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 4.2), facecolor="white")
+    ax.plot([0, 1], [0, 1], ":", color="0.4", label="perfect calibration")
+    for (conf, acc, count), label, marker in zip((before, after), labels, ("o", "s")):
+        conf, acc, count = (np.asarray(a) for a in (conf, acc, count))
+        keep = count > 0
+        ax.plot(conf[keep], acc[keep], marker + "-", ms=5, label=label)
+    ax.set_xlabel(r"confidence $\max_j\, p_j$", fontsize=LABEL_SIZE)
+    ax.set_ylabel("accuracy", fontsize=LABEL_SIZE)
+    ax.tick_params(labelsize=TICK_SIZE)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=LEGEND_SIZE, loc="upper left", framealpha=0.9)
+    fig.tight_layout()
+    return fig
