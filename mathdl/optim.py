@@ -22,10 +22,12 @@ import numpy as np
 __all__ = [
     "CLAIMS",
     "OPTIMIZERS",
+    "AdagradState",
     "AdamState",
     "RMSpropState",
     "SGDState",
     "Trajectory",
+    "adagrad_step",
     "adam_step",
     "adamw_step",
     "minibatch_gradient",
@@ -59,6 +61,25 @@ CLAIMS = {
     "optim.newton-quadratic": "one Newton step from any point lands on the minimizer of a positive-definite quadratic",
     "optim.bfgs-secant": "the BFGS update satisfies the secant condition B_{k+1} s_k = y_k, stays symmetric, and "
                          "stays positive definite when y_k^T s_k > 0",
+    "optim.sgd-decreasing-rate": "SGD with lr_t = 1/(mu t) on a mu-strongly convex f with E|g|^2 <= G^2 has "
+                                 "E|x_t - x*|^2 <= max(|x_1 - x*|^2, 2 G^2/mu^2)/t; on the noisy quadratic "
+                                 "E|x_{t+1}|^2 = d sigma^2/(mu^2 t) exactly",
+    "optim.sgd-noise-floor": "with a constant step the recursion a_{t+1} <= (1 - 2 mu lr) a_t + lr^2 G^2 settles at "
+                             "lr G^2/(2 mu); on the noisy quadratic the stationary error is "
+                             "lr sigma^2/(lambda (2 - lr lambda)): proportional to lr",
+    "optim.nonconvex-stationarity": "gradient descent with lr = 1/L on an L-smooth (possibly non-convex) f has "
+                                    "min_{t<T} |grad f(x_t)|^2 <= 2 L (f(x_0) - f*)/T",
+    "optim.pl-linear-rate": "under the PL condition |grad f|^2/2 >= mu (f - f*), gradient descent with lr = 1/L "
+                            "contracts f - f* by 1 - mu/L per step, without convexity",
+    "optim.adagrad-step": "AdaGrad divides by the root of the summed squared gradients; for a constant gradient "
+                          "its t-th step is lr sign(g)/sqrt(t) in each coordinate, whatever the gradient's scale",
+    "optim.lr-schedules": "step decay lr gamma^floor(t/s), cosine annealing (mean (lr + lr_min)/2 over a cycle, "
+                          "zero slope at both ends) and linear warm-up lr min(1, t/w), as torch.optim.lr_scheduler",
+    "optim.adam-warmup-variance": "for i.i.d. Gaussian gradients Adam's corrected second moment is unbiased with "
+                                  "relative variance 2 (1 - b)(1 + b^t)/((1 + b)(1 - b^t)): 2 at t = 1, "
+                                  "2 (1 - b)/(1 + b) late; warm-up waits for it to fall",
+    "optim.armijo-guarantee": "on an L-smooth f every lr <= 2 (1 - c)/L satisfies Armijo's condition, so "
+                              "backtracking accepts lr >= min(lr0, 2 rho (1 - c)/L) and decreases f by c lr |g|^2",
 }
 
 #: Optimizer names accepted by :func:`trajectory`.
@@ -438,6 +459,83 @@ def adamw_step(params: np.ndarray, grads: np.ndarray, state: AdamState | None = 
     state = _state(state, AdamState, "adamw_step")
     lr, b1, b2, eps, wd = _adam_hyper("adamw_step", lr, betas, eps, weight_decay)
     return _adam(p * (1.0 - lr * wd), g, state, lr, b1, b2, eps, 0.0)   # torch: p.mul_(1 - lr * wd)
+
+
+@dataclasses.dataclass(frozen=True)
+class AdagradState:
+    """State of :func:`adagrad_step`: the step count ``step`` = t and PyTorch's ``sum`` of squared gradients."""
+
+    step: int
+    sum: np.ndarray
+
+
+def adagrad_step(params: np.ndarray, grads: np.ndarray, state: AdagradState | None = None, *, lr: float = 1e-2,
+                 lr_decay: float = 0.0, weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
+                 eps: float = 1e-10) -> tuple[np.ndarray, AdagradState]:
+    r"""One AdaGrad step (Duchi, Hazan & Singer 2011), as ``torch.optim.Adagrad``.
+
+    Parameters
+    ----------
+    params, grads : ndarray, shape (d,)
+    state : AdagradState or None
+        None before the first step.
+    lr : float
+        >= 0.
+    lr_decay : float
+        >= 0; the step t uses lr / (1 + (t - 1) lr_decay).
+    weight_decay : float
+        L2 coefficient added to the gradient.
+    initial_accumulator_value : float
+        >= 0, the starting value of the sum (used on the first step only).
+    eps : float
+        > 0, added to the root of the sum.
+
+    Returns
+    -------
+    params : ndarray, shape (d,)
+    state : AdagradState
+
+    Raises
+    ------
+    ValueError
+        For lr < 0, lr_decay < 0, weight_decay < 0, initial_accumulator_value < 0 or eps <= 0.
+
+    Notes
+    -----
+    .. math:: G_t = G_{t-1} + g_t^2, \qquad p \leftarrow p - \frac{\eta}{1 + (t - 1)\,\delta}\,
+              \frac{g_t}{\sqrt{G_t} + \epsilon}
+
+    coordinatewise, with :math:`G_0` = ``initial_accumulator_value``. Each coordinate's step shrinks with its
+    own gradient history: for a constant gradient g the t-th step is :math:`\eta\,\mathrm{sign}(g)/\sqrt t`
+    (up to :math:`\epsilon`), independent of the scale of g.
+
+    References
+    ----------
+    Book: Optimization, "AdaGrad" (claim ``optim.adagrad-step``). Duchi, Hazan & Singer (2011).
+
+    Examples
+    --------
+    >>> p, s = adagrad_step(np.array([1.0]), np.array([4.0]), lr=0.1, eps=1e-12)   # 0.1 * 4 / sqrt(16)
+    >>> p, s.sum
+    (array([0.9]), array([16.]))
+    >>> adagrad_step(p, np.array([4.0]), s, lr=0.1, eps=1e-12)[0]                   # 0.1 * 4 / sqrt(32)
+    array([0.82928932])
+    """
+    func = "adagrad_step"
+    p, g = _params_grads(params, grads, func)
+    state = _state(state, AdagradState, func)
+    lr_v, wd, eps_v = _lr(lr, func), _decay(weight_decay, func), _eps(eps, func)
+    decay = _number(lr_decay, "lr_decay", func)
+    init = _number(initial_accumulator_value, "initial_accumulator_value", func)
+    if decay < 0 or init < 0:
+        raise ValueError(f"{func}: lr_decay and initial_accumulator_value must be >= 0; got lr_decay={lr_decay!r}, "
+                         f"initial_accumulator_value={initial_accumulator_value!r}.")
+    if wd != 0:
+        g = g + wd * p
+    t = 1 if state is None else state.step + 1
+    total = (np.full_like(p, init) if state is None else state.sum) + g * g
+    clr = lr_v / (1.0 + (t - 1) * decay)
+    return p - clr * g / (np.sqrt(total) + eps_v), AdagradState(t, total)
 
 
 def newton_step(params: np.ndarray, grads: np.ndarray, hessian: np.ndarray, state: None = None, *,

@@ -275,3 +275,45 @@ def test_gd_explorer_returns_the_live_explorer():
     explorer = figs.gd_explorer()
     assert isinstance(explorer, figs.GDExplorer)
     assert explorer.figure.view.run.path.shape[1] == 2
+
+
+# ------------------------------------------------------------------------------------------ guarantee figures
+
+def test_draw_sgd_rates_draws_measured_and_predicted():
+    """optim.sgd-decreasing-rate, optim.sgd-noise-floor: both panels, one dashed floor per step size."""
+    import matplotlib.pyplot as plt
+
+    ts = np.arange(1, 11)
+    fig = figs.draw_sgd_rates(1.0 / ts, 1.0 / ts, {0.1: np.full(20, 0.05), 0.05: np.full(20, 0.02)},
+                              {0.1: 0.0526, 0.05: 0.0256})
+    left, right = fig.axes
+    assert len(left.lines) == 2 and len(right.lines) == 4
+    np.testing.assert_allclose(left.lines[0].get_ydata(), 1.0 / ts)
+    assert right.lines[1].get_ydata()[0] == 0.0526
+    assert "$" in left.get_xlabel() and fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    plt.close(fig)
+
+
+def test_draw_nonconvex_guarantees_envelope():
+    """optim.pl-linear-rate: the dashed envelope is (1 - mu/L)^k times the first gap."""
+    import matplotlib.pyplot as plt
+
+    gaps = 2.0 * 0.5 ** np.arange(8)
+    fig = figs.draw_nonconvex_guarantees(np.array([1.0, 0.5, 0.2]), np.array([2.0, 1.0, 0.6]), gaps, 0.9)
+    left, right = fig.axes
+    np.testing.assert_allclose(right.lines[1].get_ydata(), 2.0 * 0.9 ** np.arange(8), rtol=1e-12)
+    np.testing.assert_allclose(left.lines[1].get_ydata(), [2.0, 1.0, 0.6])
+    plt.close(fig)
+
+
+def test_draw_schedules_warmup():
+    """optim.lr-schedules, optim.adam-warmup-variance: one curve per schedule, markers, the warm-up line."""
+    import matplotlib.pyplot as plt
+
+    steps = np.arange(1, 11)
+    fig = figs.draw_schedules_warmup(steps, {"a": steps * 0.1, "b": steps * 0.2}, np.array([1, 10]),
+                                     np.array([2.0, 0.2]), np.array([2.0, 0.21]), 2000.0)
+    left, right = fig.axes
+    assert len(left.lines) == 2 and len(right.lines) == 3
+    assert right.lines[2].get_xdata()[0] == 2000.0
+    plt.close(fig)

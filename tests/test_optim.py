@@ -414,3 +414,36 @@ def test_adamw_bad_input():
         optim.adamw_step(np.zeros(2), np.ones(2), optim.SGDState(None))
     with pytest.raises(ValueError, match="adamw_step: grads must have the shape"):
         optim.adamw_step(np.zeros(2), np.ones(3))
+
+
+# ------------------------------------------------------------------------------------------ AdaGrad
+
+def test_adagrad_step_matches_formula(rng):
+    """torch.optim.Adagrad: G_t = G_{t-1} + g^2, p <- p - lr/(1 + (t-1) decay) g/(sqrt G_t + eps)."""
+    p, lr, decay, wd, init, eps = rng.standard_normal(4), 0.2, 0.1, 0.01, 0.5, 1e-10
+    g1, g2 = rng.standard_normal(4), rng.standard_normal(4)
+    p1, s = optim.adagrad_step(p, g1, lr=lr, lr_decay=decay, weight_decay=wd, initial_accumulator_value=init,
+                               eps=eps)
+    G1 = init + (g1 + wd * p)**2
+    np.testing.assert_allclose(p1, p - lr * (g1 + wd * p) / (np.sqrt(G1) + eps), rtol=STEP_RTOL)
+    np.testing.assert_allclose(s.sum, G1, rtol=STEP_RTOL)
+    p2, s2 = optim.adagrad_step(p1, g2, s, lr=lr, lr_decay=decay, weight_decay=wd, initial_accumulator_value=init,
+                                eps=eps)
+    G2 = G1 + (g2 + wd * p1)**2
+    np.testing.assert_allclose(p2, p1 - lr / (1 + decay) * (g2 + wd * p1) / (np.sqrt(G2) + eps), rtol=STEP_RTOL)
+    assert s2.step == 2
+    with pytest.raises(ValueError, match="lr_decay and initial_accumulator_value must be >= 0"):
+        optim.adagrad_step(p, g1, lr_decay=-1.0)
+    with pytest.raises(TypeError, match="state must be None"):
+        optim.adagrad_step(p, g1, optim.SGDState(None))
+
+
+def test_adagrad_constant_gradient_steps_are_lr_over_sqrt_t():
+    """optim.adagrad-step: for a constant gradient the t-th step is lr sign(g)/sqrt(t), whatever the scale."""
+    for scale in (1e-3, 1.0, 250.0):
+        g = np.array([scale, -scale])
+        p, state = np.zeros(2), None
+        for t in range(1, 30):
+            p_new, state = optim.adagrad_step(p, g, state, lr=0.1, eps=1e-300)
+            np.testing.assert_allclose(p_new - p, -0.1 * np.sign(g) / np.sqrt(t), rtol=1e-13)
+            p = p_new

@@ -26,7 +26,10 @@ __all__ = [
     "GDExplorer",
     "contour_levels",
     "draw_explorer",
+    "draw_nonconvex_guarantees",
     "draw_runs",
+    "draw_schedules_warmup",
+    "draw_sgd_rates",
     "explorer_hyperparameters",
     "explorer_view",
     "gd_explorer",
@@ -490,3 +493,127 @@ def gd_explorer() -> GDExplorer:  # pragma: no cover - needs a Jupyter front end
     return GDExplorer()
 
 
+
+
+# ------------------------------------------------------------------------------------------ guarantees
+
+def _two_panels(width: float = 11.0, height: float = 4.0):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(width, height), layout="constrained", facecolor="white")
+    for ax in axes:
+        ax.tick_params(labelsize=10)
+    return fig, axes
+
+
+def draw_sgd_rates(decreasing: np.ndarray, predicted: np.ndarray, constant: dict, floors: dict):
+    r"""SGD on the noisy quadratic: the :math:`O(1/t)` decay with :math:`\eta_t = 1/(\mu t)` and constant-step floors.
+
+    Parameters
+    ----------
+    decreasing, predicted : ndarray, shape (T,)
+        Measured and predicted :math:`\mathbb E\lVert x_{t+1}\rVert^2`, t = 1..T (log-log, left panel).
+    constant : dict
+        ``{lr: ndarray}``, measured mean squared errors per step with a constant step (right panel).
+    floors : dict
+        ``{lr: float}``, the predicted stationary errors (dashed lines).
+
+    Returns
+    -------
+    matplotlib Figure
+
+    References
+    ----------
+    Book: Optimization, "SGD with decreasing steps" (claims ``optim.sgd-decreasing-rate``, ``optim.sgd-noise-floor``).
+    """
+    fig, (ax, ax2) = _two_panels()
+    ts = np.arange(1, len(decreasing) + 1)
+    ax.loglog(ts, decreasing, color="C0", lw=1.2, label=r"measured, $\eta_t = 1/(\mu t)$")
+    ax.loglog(ts, predicted, "k--", lw=0.9, label=r"$d\sigma^2/(\mu^2 t)$")
+    ax.set_xlabel(r"step $t$", fontsize=11)
+    ax.set_ylabel(r"$\mathbb{E}\,\|x_{t+1} - x^*\|^2$", fontsize=11)
+    ax.legend(fontsize=9)
+    for i, (lr, curve) in enumerate(constant.items()):
+        ax2.semilogy(np.arange(len(curve)), curve, color=f"C{i + 1}", lw=0.9, label=rf"$\eta = {lr:g}$")
+        ax2.axhline(floors[lr], color=f"C{i + 1}", ls="--", lw=0.9)
+    ax2.set_xlabel(r"step $t$", fontsize=11)
+    ax2.set_ylabel(r"$\mathbb{E}\,e_t^2$ (dashed: $\eta\sigma^2/(\lambda(2 - \eta\lambda))$)", fontsize=11)
+    ax2.legend(fontsize=9, loc="upper right")
+    return fig
+
+
+def draw_nonconvex_guarantees(min_grad_sq: np.ndarray, bounds: np.ndarray, pl_gaps: np.ndarray, pl_rate: float):
+    r"""Left: :math:`\min_{t<T}\lVert\nabla f\rVert^2` against :math:`2L(f(x_0) - f^*)/T`; right: PL's linear rate.
+
+    Parameters
+    ----------
+    min_grad_sq, bounds : ndarray, shape (T,)
+        The running minimum of the squared gradient norm and the bound, for T = 1, 2, ...
+    pl_gaps : ndarray, shape (K,)
+        :math:`f(x_k) - f^*` of gradient descent on a PL function.
+    pl_rate : float
+        The guaranteed contraction :math:`1 - \mu/L`: the dashed envelope :math:`(1 - \mu/L)^k (f(x_0) - f^*)`.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    References
+    ----------
+    Book: Optimization, "Non-convex objectives" (claims ``optim.nonconvex-stationarity``, ``optim.pl-linear-rate``).
+    """
+    fig, (ax, ax2) = _two_panels()
+    ts = np.arange(1, len(min_grad_sq) + 1)
+    ax.loglog(ts, np.maximum(min_grad_sq, GAP_FLOOR), color="C0", lw=1.2,
+              label=r"$\min_{t<T} \|\nabla f(x_t)\|^2$")
+    ax.loglog(ts, bounds, "k--", lw=0.9, label=r"$2L\,(f(x_0) - f^*)/T$")
+    ax.set_xlabel(r"steps $T$", fontsize=11)
+    ax.set_ylabel(r"squared gradient norm", fontsize=11)
+    ax.legend(fontsize=9, loc="lower left")
+    ks = np.arange(len(pl_gaps))
+    ax2.semilogy(ks, np.maximum(pl_gaps, GAP_FLOOR), color="C1", lw=1.2, label=r"$f(x_k) - f^*$")
+    ax2.semilogy(ks, pl_gaps[0] * pl_rate**ks, "k--", lw=0.9, label=r"$(1 - \mu/L)^k\,(f(x_0) - f^*)$")
+    ax2.set_ylim(GAP_FLOOR, 10 * pl_gaps[0])
+    ax2.set_xlabel(r"step $k$", fontsize=11)
+    ax2.set_ylabel(r"$f(x_k) - f^*$", fontsize=11)
+    ax2.legend(fontsize=9, loc="upper right")
+    return fig
+
+
+def draw_schedules_warmup(steps: np.ndarray, schedules: dict, var_steps: np.ndarray, measured_var: np.ndarray,
+                          predicted_var: np.ndarray, warmup: float):
+    r"""Left: learning-rate schedules; right: the relative variance of Adam's :math:`\hat v_t`, measured and predicted.
+
+    Parameters
+    ----------
+    steps : ndarray, shape (T,)
+        The steps at which the schedules are drawn.
+    schedules : dict
+        ``{label: ndarray shape (T,)}``.
+    var_steps, measured_var, predicted_var : ndarray, shape (K,)
+        Steps t and :math:`\operatorname{Var}\hat v_t / \mathbb E[g^2]^2` (markers: measured; line: formula).
+    warmup : float
+        The warm-up length :math:`2/(1 - \beta_2)`, a dotted vertical line.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    References
+    ----------
+    Book: Optimization, "Learning-rate schedules" (claims ``optim.lr-schedules``, ``optim.adam-warmup-variance``).
+    """
+    fig, (ax, ax2) = _two_panels()
+    for i, (label, values) in enumerate(schedules.items()):
+        ax.plot(steps, values, color=f"C{i}", lw=1.3, label=label)
+    ax.set_xlabel(r"step $t$", fontsize=11)
+    ax.set_ylabel(r"learning rate $\eta_t$", fontsize=11)
+    ax.legend(fontsize=9, loc="upper right")
+    ax2.loglog(var_steps, predicted_var, "k-", lw=1.0,
+               label=r"$\frac{2(1-\beta_2)(1+\beta_2^t)}{(1+\beta_2)(1-\beta_2^t)}$")
+    ax2.loglog(var_steps, measured_var, "o", color="C3", ms=5, label="measured (adam_step)")
+    ax2.axvline(warmup, color="0.5", ls=":", label=r"$2/(1-\beta_2)$")
+    ax2.set_xlabel(r"step $t$", fontsize=11)
+    ax2.set_ylabel(r"$\mathrm{Var}\,\hat v_t\,/\,\mathbb{E}[g^2]^2$", fontsize=11)
+    ax2.legend(fontsize=9, loc="lower left")
+    return fig
