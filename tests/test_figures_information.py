@@ -107,3 +107,68 @@ def test_kl_explorer_builds_and_redraws_headless():
     sliders[1].value = 2.5                                         # triggers a redraw through observe
     assert sliders[1].value == 2.5
     plt.close("all")
+
+
+# ----------------------------------------------------------------------- figures of the added sections
+
+def test_infonce_curves_track_truth_and_saturate():
+    """claim info.infonce-bound: the figure's estimates lie below log K and near I(X;Y) when it is small."""
+    from mathdl import info_estimation
+
+    rhos = np.array([0.5, 0.999])
+    curves = fig.infonce_curves(rhos, (4, 128), pairs=2048, seed=1)
+    assert curves.shape == (2, 2)
+    assert np.all(curves[0] <= np.log(4)) and np.all(curves[1] <= np.log(128))
+    truth = info_estimation.gaussian_mutual_information(rhos)
+    assert abs(curves[1, 0] - truth[0]) < 0.05
+    assert curves[0, 1] < truth[1] - 1.5                       # saturated far below I = 3.1
+    with pytest.raises(ValueError, match="rhos must be"):
+        fig.infonce_curves(np.array([1.0]), (4,))
+    with pytest.raises(ValueError, match="every K"):
+        fig.infonce_curves(np.array([0.5]), (0,))
+
+
+def test_new_figures_draw_without_warnings():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mathdl import info_estimation
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = fig.draw_infonce(np.array([0.1, 1.0]), np.array([[0.1, 0.9]]), (16,))
+        assert len(ax.lines) == 3
+        scales = np.array([0.1, 1.0, 10.0])
+        ax = fig.draw_binned_plane(scales, {30: np.array([1.0, 2.0, 1.5])}, 300)
+        assert "bins" in ax.get_legend().get_texts()[0].get_text()
+        pts = [info_estimation.blahut_arimoto(np.array([0.7, 0.3]), 1 - np.eye(2), s) for s in (1.0, 3.0)]
+        ax = fig.draw_rate_distortion(0.3, pts)
+        assert ax.get_xlabel().startswith("distortion")
+        ax = fig.draw_max_entropy(1.0)
+        assert len(ax.lines) == 4
+    plt.close("all")
+    with pytest.raises(ValueError, match="estimates must have shape"):
+        fig.draw_infonce(np.array([0.1]), np.zeros((2, 2)), (4,))
+    with pytest.raises(ValueError, match="scales must be"):
+        fig.draw_binned_plane(np.array([0.0, 1.0]), {}, 10)
+    with pytest.raises(ValueError, match="std must be > 0"):
+        fig.draw_max_entropy(0.0)
+
+
+def test_infonce_curves_is_the_average_of_batch_estimates():
+    """claim info.infonce-bound: each point is the mean of infonce() over pairs // K seeded batches."""
+    from mathdl import info_estimation
+
+    rho, k = 0.6, 4
+    rng = np.random.default_rng(7)
+    vals = []
+    for _ in range(3):
+        x = rng.standard_normal(k)
+        y = rho * x + np.sqrt(1 - rho**2) * rng.standard_normal(k)
+        dens_ratio = (-(y[None, :] - rho * x[:, None])**2 / (2 * (1 - rho**2)) + y[None, :]**2 / 2
+                      - 0.5 * np.log1p(-rho**2))
+        vals.append(info_estimation.infonce(dens_ratio))
+    got = fig.infonce_curves(np.array([rho]), (k,), pairs=12, seed=7)
+    assert got[0, 0] == pytest.approx(np.mean(vals), rel=1e-12)

@@ -15,7 +15,8 @@ import numpy as np
 
 from mathdl import info
 
-__all__ = ["DEFAULT_GAUSSIANS", "SLIDER_RANGES", "KLView", "draw_elbo_scales", "draw_ib_tradeoff", "draw_kl",
+__all__ = ["DEFAULT_GAUSSIANS", "SLIDER_RANGES", "KLView", "draw_binned_plane", "draw_elbo_scales", "draw_ib_tradeoff",
+           "draw_infonce", "draw_kl", "draw_max_entropy", "draw_rate_distortion", "infonce_curves",
            "kl_explorer", "kl_view"]
 
 #: (mu_p, sigma_p, mu_q, sigma_q) the explorer starts from (and the rendered book shows).
@@ -206,4 +207,151 @@ def draw_elbo_scales(scales: np.ndarray, right_mean: np.ndarray, shifted_mean: n
     ax.set_ylabel(r"$\mathcal{F}(q)$ [nats]")
     ax.tick_params(labelsize=10)
     ax.legend(fontsize=9, loc="upper center")
+    return ax
+
+
+def infonce_curves(rhos: np.ndarray, ks: tuple[int, ...], pairs: int = 2048, seed: int = 0) -> np.ndarray:
+    r"""Sample InfoNCE estimates with the optimal critic on standard bivariate Gaussians.
+
+    Parameters
+    ----------
+    rhos : ndarray, shape (m,), entries in (-1, 1)
+        Correlations; the true information is :math:`-\tfrac12\log(1-\rho^2)`.
+    ks : tuple of int
+        Batch sizes K.
+    pairs : int
+        Pairs drawn per (rho, K): ``pairs // K`` batches of K.
+    seed : int
+
+    Returns
+    -------
+    ndarray, shape (len(ks), m)
+        Mean of :func:`mathdl.info_estimation.infonce` over the batches, critic
+        :math:`f(x, y) = \log p(y\mid x) - \log p(y)`.
+
+    Raises
+    ------
+    ValueError
+        A correlation outside (-1, 1), or a K < 1 or larger than ``pairs``.
+    """
+    from mathdl import info_estimation
+
+    rhos = np.asarray(rhos, dtype=float)
+    if rhos.ndim != 1 or np.any(np.abs(rhos) >= 1):
+        raise ValueError(f"infonce_curves: rhos must be a 1-D array in (-1, 1); got {rhos!r}.")
+    if any(int(k) < 1 or int(k) > pairs for k in ks):
+        raise ValueError(f"infonce_curves: every K must lie in [1, pairs = {pairs}]; got {ks!r}.")
+    rng = np.random.default_rng(seed)
+    out = np.zeros((len(ks), rhos.size))
+    for a, k in enumerate(ks):
+        for b, rho in enumerate(rhos):
+            vals = []
+            for _ in range(pairs // k):
+                x = rng.standard_normal(k)
+                y = rho * x + np.sqrt(1 - rho**2) * rng.standard_normal(k)
+                scores = (-(y[None, :] - rho * x[:, None])**2 / (2 * (1 - rho**2)) + y[None, :]**2 / 2
+                          - 0.5 * np.log1p(-rho**2))
+                vals.append(info_estimation.infonce(scores))
+            out[a, b] = np.mean(vals)
+    return out
+
+
+def draw_infonce(true_mi: np.ndarray, estimates: np.ndarray, ks: tuple[int, ...], ax=None):
+    """Draw InfoNCE estimates against the true mutual information, one curve per K, with the ceilings log K."""
+    import matplotlib.pyplot as plt
+
+    true_mi, estimates = np.asarray(true_mi, dtype=float), np.asarray(estimates, dtype=float)
+    if estimates.shape != (len(ks), true_mi.size):
+        raise ValueError(f"draw_infonce: estimates must have shape (len(ks), len(true_mi)) = ({len(ks)}, "
+                         f"{true_mi.size}); got {estimates.shape}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4), facecolor="white")
+    ax.plot(true_mi, true_mi, color="0.4", ls="--", lw=1, label=r"$I(X;Y)$")
+    for k, row in zip(ks, estimates):
+        line, = ax.plot(true_mi, row, marker="o", ms=4, label=rf"$I_{{\mathrm{{NCE}}}}$, $K = {k}$")
+        ax.axhline(np.log(k), color=line.get_color(), ls=":", lw=1)
+    ax.set_xlabel(r"true $I(X;Y) = -\frac{1}{2}\log(1-\rho^2)$  [nats]")
+    ax.set_ylabel(r"InfoNCE estimate  [nats]")
+    ax.tick_params(labelsize=10)
+    ax.legend(fontsize=9, loc="upper left")
+    return ax
+
+
+def draw_binned_plane(scales: np.ndarray, binned: dict, n_inputs: int, ax=None):
+    r"""Draw the binned :math:`I(X;T)` of a tanh layer against its weight scale, one curve per bin count.
+
+    Parameters
+    ----------
+    scales : ndarray, shape (m,), > 0
+        Weight scales c of :math:`T = \tanh(c\,XW)`.
+    binned : dict of int -> ndarray, shape (m,)
+        Bin count -> binned entropy at each scale (nats).
+    n_inputs : int
+        Number of distinct inputs; :math:`\log n` is the value for any injective map once bins separate them.
+    """
+    import matplotlib.pyplot as plt
+
+    scales = np.asarray(scales, dtype=float)
+    if np.any(scales <= 0) or scales.ndim != 1:
+        raise ValueError("draw_binned_plane: scales must be a 1-D array of positive numbers (log axis).")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4), facecolor="white")
+    for bins, values in binned.items():
+        values = np.asarray(values, dtype=float)
+        if values.shape != scales.shape:
+            raise ValueError(f"draw_binned_plane: binned[{bins}] must have shape {scales.shape}; got {values.shape}.")
+        ax.plot(scales, values, marker="o", ms=4, label=f"{bins} bins per unit")
+    ax.axhline(np.log(n_inputs), color="0.3", ls="--", lw=1, label=rf"$\log n = \log {n_inputs}$")
+    ax.set_xscale("log")
+    ax.set_xlabel(r"weight scale $c$ in $T = \tanh(c\,XW)$")
+    ax.set_ylabel(r"binned $\hat I(X;T) = H(\mathrm{bin}(T))$  [nats]")
+    ax.tick_params(labelsize=10)
+    ax.legend(fontsize=9, loc="lower center")
+    return ax
+
+
+def draw_rate_distortion(p: float, points: list, ax=None):
+    r"""Draw the binary rate-distortion curve :math:`h(p) - h(D)` with Blahut-Arimoto points (D, R) on it."""
+    import matplotlib.pyplot as plt
+
+    from mathdl import info_estimation
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 3.8), facecolor="white")
+    grid = np.linspace(0, 0.5, 300)
+    ax.plot(grid, info_estimation.binary_rate_distortion(p, grid), color="0.3",
+            label=rf"$R(D) = h({p:g}) - h(D)$, $D < {min(p, 1 - p):g}$")
+    ax.scatter([pt.distortion for pt in points], [pt.rate for pt in points], color="C1", zorder=3, s=25,
+               label="Blahut–Arimoto, one point per $s$")
+    ax.set_xlabel(r"distortion $D = P(\hat X \neq X)$")
+    ax.set_ylabel(r"rate $R(D)$  [nats]")
+    ax.tick_params(labelsize=10)
+    ax.legend(fontsize=9)
+    return ax
+
+
+def draw_max_entropy(std: float = 1.0, ax=None):
+    """Draw four densities with one standard deviation and print their differential entropies (the Gaussian's is
+    the largest)."""
+    import matplotlib.pyplot as plt
+
+    from mathdl import info_maxent
+
+    if not std > 0:
+        raise ValueError(f"draw_max_entropy: std must be > 0; got {std!r}.")
+    x = np.linspace(-4 * std, 4 * std, 801)
+    a, b, s = np.sqrt(12) * std, std / np.sqrt(2), np.sqrt(3) * std / np.pi
+    dens = {"gaussian": np.exp(-x**2 / (2 * std**2)) / np.sqrt(2 * np.pi * std**2),
+            "uniform": np.where(np.abs(x) <= a / 2, 1 / a, 0.0),
+            "laplace": np.exp(-np.abs(x) / b) / (2 * b),
+            "logistic": np.exp(-x / s) / (s * (1 + np.exp(-x / s))**2)}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 3.8), facecolor="white")
+    for name, f in dens.items():
+        h = float(info_maxent.differential_entropy(name, std))
+        ax.plot(x, f, label=rf"{name}: $h = {h:.3f}$")
+    ax.set_xlabel(r"$x$")
+    ax.set_ylabel(r"density $f(x)$, $\mathrm{Var} = %g$" % std**2)
+    ax.tick_params(labelsize=10)
+    ax.legend(fontsize=9)
     return ax
