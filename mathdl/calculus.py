@@ -1,6 +1,6 @@
 r"""Chapter "Calculus and backpropagation": the chain rule, backpropagation, finite differences, a first training run.
 
-* Figure 1 of source 000, :math:`\hat Y = \psi_2(\psi_1(X W_1) W_2)` with D = 3 inputs, 4 hidden units and 2
+* Figure 1 of Nandyala et al. (2024), :math:`\hat Y = \psi_2(\psi_1(X W_1) W_2)` with D = 3 inputs, 4 hidden units and 2
   outputs: its loss (:func:`figure1_loss`), its gradients by the layer-by-layer backward recursion written in
   numpy (:func:`figure1_backprop`) and in SymPy (:func:`figure1_symbolic_backprop`), and by the autodiff
   engine (:func:`figure1_engine_gradients`). The book proves all of them equal to SymPy's own derivative.
@@ -8,6 +8,8 @@ r"""Chapter "Calculus and backpropagation": the chain rule, backpropagation, fin
   model :func:`difference_error_model` and its minimiser :func:`optimal_step`.
 * What derivatives cost: :func:`jacobian_cost` counts the multiplications of forward mode (JVPs) and
   reverse mode (VJPs).
+* Forward mode (dual numbers, JVPs), Hessian-vector products, the cheap-gradient principle and
+  checkpointing live in :mod:`mathdl.calculus_forward`; their claim ids are declared here.
 * The first network trained by the engine (:func:`~mathdl.mlp.two_moons`, :func:`~mathdl.mlp.train_mlp`,
   :func:`~mathdl.mlp.mlp_predict`) lives in :mod:`mathdl.mlp`.
 
@@ -67,6 +69,22 @@ CLAIMS = {
                                          "forward difference has error f''(x) h / 2 + O(h^2)",
     "calculus.optimal-step": "with round-off eps |f|, the error bound is minimised at h = 2 sqrt(eps |f| / |f''|) "
                              "(forward) and h = (3 eps |f| / |f'''|)^(1/3) (central)",
+    "calculus.taylor-hessian": "f(x + h) = f(x) + grad f(x)^T h + h^T H(x) h / 2 + O(|h|^3): exact up to the cubic "
+                               "part for a cubic in 2 variables; remainders of order 2 and 3 measured",
+    "calculus.dual-numbers": "dual arithmetic (a + b eps)(c + d eps) = ac + (ad + bc) eps with eps^2 = 0 (as 2x2 "
+                             "matrices a I + b N), and p(a + b eps) = p(a) + p'(a) b eps for a polynomial p",
+    "calculus.jvp-vjp-duality": "forward mode with dual numbers gives J v, reverse mode gives J^T u, and "
+                                "<u, J v> = <J^T u, v>: dual JVPs agree with the engine's VJPs",
+    "calculus.hvp-central-difference": "(grad f(x + h v) - grad f(x - h v)) / 2h = H(x) v exactly for a cubic f, "
+                                       "and agrees with the explicit Hessian times v up to O(h^2)",
+    "calculus.cheap-gradient": "an MLP's backward pass costs 2F - n d_0 d_1 multiplications for a forward pass of "
+                               "F, so the gradient costs < 3 forward passes; the engine's measured time ratio is a "
+                               "small constant",
+    "calculus.checkpoint-memory": "reverse mode holds K + 1 activations of a K-layer chain; checkpoints every s "
+                                  "layers hold ceil(K/s) + s, minimised near s = sqrt K (K/s + s >= 2 sqrt K), at "
+                                  "the price of one extra forward pass",
+    "calculus.checkpoint-gradients": "the checkpointed backward pass returns the same gradients as plain reverse "
+                                     "mode",
 }
 
 #: Hidden activations psi_1 of the Figure-1 network: numpy forward and VJP, from :mod:`mathdl.activations`.

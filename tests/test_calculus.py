@@ -341,23 +341,7 @@ def test_difference_bad_input():
         calculus.difference_error_model(1e-3, "central", -1.0, 1.0)
 
 
-# ---------------------------------------------------------------------------------------------- figures
-
-def test_training_figure_reports_accuracy_and_divergence():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from mathdl.figures import calculus as figures
-
-    fig = figures.training_figure(steps=100)
-    assert "training accuracy" in fig.axes[1].get_title()
-    plt.close(fig)
-    ax = figures.plot_difference_errors()
-    assert ax.get_xscale() == "log"
-    plt.close("all")
-
+# The figures of this chapter are tested in tests/test_figures_calculus.py.
 
 def test_backprop_refuses_cross_entropy_targets_that_do_not_sum_to_one(rng):
     """calculus.softmax-ce-delta needs sum_j y_j = 1; figure1_backprop says so instead of returning a wrong delta."""
@@ -365,28 +349,3 @@ def test_backprop_refuses_cross_entropy_targets_that_do_not_sum_to_one(rng):
     with pytest.raises(ValueError, match="figure1_backprop: for cross-entropy every row of Y must sum to 1"):
         calculus.figure1_backprop(X, W1, W2, 2.0 * Y, "tanh", "cross-entropy")
     calculus.figure1_backprop(X, W1, W2, 2.0 * Y, "tanh", "squared")  # squared error has no such condition
-
-
-def test_training_figure_reports_divergence_and_the_other_figures_draw(monkeypatch):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from mathdl import mlp
-    from mathdl.figures import calculus as figures
-
-    def overflowing(*args, **kwargs):  # what train_mlp does when a step overflows under errstate(over="raise")
-        raise FloatingPointError("overflow encountered in multiply")
-
-    monkeypatch.setattr(mlp, "train_mlp", overflowing)
-    fig = figures.training_figure(lr=5.0, steps=20)
-    monkeypatch.undo()
-    assert fig._suptitle is not None and "diverged" in fig._suptitle.get_text()
-    plt.close(fig)
-    ax = figures.plot_figure1_network()
-    assert ax.figure is not None
-    plt.close("all")
-    explorer = figures.training_explorer()
-    assert [w.description for w in explorer.children[:5]] == ["units", "layers", "learning rate", "steps", "noise"]
-    plt.close("all")

@@ -7,17 +7,21 @@ tested without a browser.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from mathdl import calculus, mlp
+from mathdl import autodiff as ad
+from mathdl import calculus, calculus_forward, mlp
 
 __all__ = [
+    "plot_checkpoint_memory",
     "plot_decision_boundary",
     "plot_difference_errors",
     "plot_figure1_network",
+    "plot_taylor_remainders",
     "training_explorer",
     "training_figure",
 ]
@@ -214,3 +218,80 @@ def plot_figure1_network(ax: Any = None) -> Any:
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+def taylor_example(seed: int = 2) -> tuple[Any, np.ndarray, np.ndarray]:
+    r"""The function, point and direction of the Taylor figure: the Figure-1-shaped loss in :math:`W_1`.
+
+    :math:`f(w) = \tfrac12 \lVert \tanh(X W_1) W_2 - U \rVert^2` with :math:`W_1 = w` reshaped to
+    :math:`3 \times 4` and :math:`X, W_2, U` drawn from ``seed``; returns ``(f, w, d)``.
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((5, 3))
+    W1, V1 = rng.standard_normal((2, 3, 4))
+    W2 = rng.standard_normal((4, 2))
+    U = rng.standard_normal((5, 2))
+
+    def f(w: Any) -> Any:
+        return 0.5 * ((ad.tanh(X @ w.reshape(3, 4)) @ W2 - U) ** 2).sum()
+
+    return f, W1.ravel(), V1.ravel()
+
+
+def plot_taylor_remainders(ts: np.ndarray | None = None, ax: Any = None) -> Any:
+    r"""Log-log plot of the first- and second-order Taylor remainders along a line, with slopes 2 and 3.
+
+    The remainders come from :func:`mathdl.calculus_forward.taylor_remainders` on :func:`taylor_example`;
+    the dashed reference lines :math:`c\,t^2` and :math:`c\,t^3` pass through the smallest step's values.
+    """
+    ts = np.logspace(-3.5, -0.5, 25) if ts is None else np.asarray(ts, dtype=float)
+    f, w, d = taylor_example()
+    r = calculus_forward.taylor_remainders(f, w, d, ts)
+    ax = _axes(ax, (6.4, 4.2))
+    ax.loglog(ts, r["first"], "o", color="C0", ms=4,
+              label=r"$|f(x+td) - f(x) - t\,\nabla f^\top d|$")
+    ax.loglog(ts, r["second"], "s", color="C3", ms=4,
+              label=r"$|f(x+td) - f(x) - t\,\nabla f^\top d - \frac{t^2}{2} d^\top H d|$")
+    ax.loglog(ts, r["first"][0] * (ts / ts[0]) ** 2, "--", color="C0", lw=1, label=r"slope 2: $O(t^2)$")
+    ax.loglog(ts, r["second"][0] * (ts / ts[0]) ** 3, "--", color="C3", lw=1, label=r"slope 3: $O(t^3)$")
+    ax.set_xlabel(r"step length $t$")
+    ax.set_ylabel("Taylor remainder")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def plot_checkpoint_memory(max_depth: int = 256, depth_for_segments: int = 64, axes: Any = None) -> Any:
+    r"""Activations held at the peak of the backward pass: against depth (left) and against the segment (right).
+
+    Left: plain reverse mode :math:`K + 1` and checkpointing every :math:`s = \lceil \sqrt K \rceil` layers,
+    with the bound :math:`2\sqrt K`. Right: :math:`\lceil K/s \rceil + s` for :math:`K` = ``depth_for_segments``
+    and every :math:`s`, minimal near :math:`\sqrt K`. All counts from
+    :func:`mathdl.calculus_forward.checkpoint_memory`.
+    """
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9.0, 3.8), facecolor="white")
+    depths = np.arange(1, max_depth + 1)
+    plain = [calculus_forward.checkpoint_memory(int(K)) for K in depths]
+    ckpt = [calculus_forward.checkpoint_memory(int(K), int(math.ceil(math.sqrt(K)))) for K in depths]
+    left, right = axes
+    left.plot(depths, plain, color="C3", label=r"reverse mode: $K + 1$")
+    left.plot(depths, ckpt, color="C0", label=r"checkpoints, $s = \lceil\sqrt{K}\rceil$")
+    left.plot(depths, 2 * np.sqrt(depths), ":", color="k", lw=1.2, zorder=3, label=r"$2\sqrt{K}$")
+    left.set_xlabel(r"depth $K$ (layers)")
+    left.set_ylabel("activations held at the peak")
+    left.legend(fontsize=8)
+    K = int(depth_for_segments)
+    segments = np.arange(1, K + 1)
+    memory = [calculus_forward.checkpoint_memory(K, int(s)) for s in segments]
+    right.plot(segments, memory, "o-", ms=3, color="C0", label=rf"$\lceil {K}/s \rceil + s$")
+    right.axvline(math.sqrt(K), ls=":", color="gray", label=rf"$s = \sqrt{{{K}}}$")
+    right.axhline(K + 1, ls="--", color="C3", lw=1, label=rf"no checkpoints: ${K + 1}$")
+    right.set_xscale("log", base=2)
+    right.set_xlabel(r"segment length $s$")
+    right.set_ylabel("activations held at the peak")
+    right.legend(fontsize=8)
+    left.figure.tight_layout()
+    return axes
