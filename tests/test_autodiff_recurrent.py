@@ -26,6 +26,33 @@ def test_lstm_sequence_vjp(rng):
                                                     _r(rng, H, 4 * H)], claim="recurrent.lstm-cell-vjp").passed
 
 
+def test_lstm_sequence_vjp_when_only_h_and_c_are_used(rng):
+    """The fast path (gate cotangents all zero, the usual case) against central differences of <g, f(x)> with such
+    a g, and against the general path fed the same zeros."""
+    from mathdl.verify import gradcheck
+
+    gx, h0, c0, w = _r(rng, T, N, 4 * H), _r(rng, N, H), _r(rng, N, H), _r(rng, H, 4 * H)
+    op = rops.OPS["lstm_sequence"]
+    mask = np.zeros((T, N, 6 * H))
+    mask[..., :2 * H] = 1.0                                  # cotangents on h_t and c_t only
+
+    def f(*xs):
+        return op.forward(*xs) * mask
+
+    def vjp(u, *xs):
+        return op.vjp(u * mask, op.forward(*xs), *xs, wants=(True,) * 4)
+
+    assert gradcheck(f, vjp, [gx, h0, c0, w], claim="recurrent.lstm-cell-vjp").passed
+    g = rng.standard_normal((T, N, 6 * H)) * mask
+    ans = op.forward(gx, h0, c0, w)
+    fast = op.vjp(g, ans, gx, h0, c0, w)
+    g_general = g.copy()
+    g_general[0, 0, 2 * H] = 1e-300                          # a non-zero gate cotangent: the general path
+    general = op.vjp(g_general, ans, gx, h0, c0, w)
+    for a, b in zip(fast, general):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-280)
+
+
 def test_gru_cell_vjp(rng):
     assert gradcheck_op(rops.OPS["gru_cell"], [_r(rng, N, 3 * H), _r(rng, N, H), _r(rng, H, 3 * H), _r(rng, 3 * H)],
                         claim="recurrent.gru-cell-vjp").passed

@@ -123,8 +123,13 @@ def lstm_cell(gx: np.ndarray, h: np.ndarray, c: np.ndarray, w_hh: np.ndarray) ->
     return out
 
 
-def _lstm_cell_grads(g: np.ndarray, ans: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(dL/da, dL/dc_{t-1}) of one LSTM step from the cotangent g of its (n, 6H) output."""
+def _lstm_cell_grads(g: np.ndarray, ans: np.ndarray, c: np.ndarray, gates: bool = True
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """(dL/da, dL/dc_{t-1}) of one LSTM step from the cotangent g of its (n, 6H) output.
+
+    ``gates=False`` promises that the gate columns of ``g`` are zero (only h_t and c_t are used downstream, the
+    usual case): the same formulas without adding those zeros.
+    """
     hidden = c.shape[1]
     gh, gc = g[:, :hidden], g[:, hidden:2 * hidden]
     c_new = ans[:, hidden:2 * hidden]
@@ -132,10 +137,16 @@ def _lstm_cell_grads(g: np.ndarray, ans: np.ndarray, c: np.ndarray) -> tuple[np.
     tc = np.tanh(c_new)
     dc = gc + gh * o * (1.0 - tc * tc)                         # dL/dc_t (total)
     da = np.empty((c.shape[0], 4 * hidden))
-    da[:, :hidden] = (dc * gate_g + g[:, 2 * hidden:3 * hidden]) * i * (1.0 - i)
-    da[:, hidden:2 * hidden] = (dc * c + g[:, 3 * hidden:4 * hidden]) * f * (1.0 - f)
-    da[:, 2 * hidden:3 * hidden] = (dc * i + g[:, 4 * hidden:5 * hidden]) * (1.0 - gate_g * gate_g)
-    da[:, 3 * hidden:] = (gh * tc + g[:, 5 * hidden:]) * o * (1.0 - o)
+    if gates:
+        da[:, :hidden] = (dc * gate_g + g[:, 2 * hidden:3 * hidden]) * i * (1.0 - i)
+        da[:, hidden:2 * hidden] = (dc * c + g[:, 3 * hidden:4 * hidden]) * f * (1.0 - f)
+        da[:, 2 * hidden:3 * hidden] = (dc * i + g[:, 4 * hidden:5 * hidden]) * (1.0 - gate_g * gate_g)
+        da[:, 3 * hidden:] = (gh * tc + g[:, 5 * hidden:]) * o * (1.0 - o)
+    else:
+        da[:, :hidden] = dc * gate_g * i * (1.0 - i)
+        da[:, hidden:2 * hidden] = dc * c * f * (1.0 - f)
+        da[:, 2 * hidden:3 * hidden] = dc * i * (1.0 - gate_g * gate_g)
+        da[:, 3 * hidden:] = gh * tc * o * (1.0 - o)
     return da, dc * f                                          # dc_t/dc_{t-1} = diag(f_t)
 
 
@@ -178,13 +189,14 @@ def lstm_sequence_vjp(g: np.ndarray, ans: np.ndarray, gx: np.ndarray, h0: np.nda
     steps, hidden = gx.shape[0], h0.shape[1]
     dgx = np.empty(gx.shape)
     dh, dc = np.zeros(h0.shape), np.zeros(c0.shape)
-    gt = np.empty(g.shape[1:])
+    gates = bool(np.any(g[..., 2 * hidden:]))  # usually only h_t (and c_t) are used downstream: skip the zeros
+    gt = np.empty(g.shape[1:] if gates else g.shape[1:2] + (2 * hidden,))
     for t in range(steps - 1, -1, -1):
-        gt[...] = g[t]
+        gt[...] = g[t] if gates else g[t, :, :2 * hidden]
         gt[:, :hidden] += dh
         gt[:, hidden:2 * hidden] += dc
         c_prev = ans[t - 1, :, hidden:2 * hidden] if t > 0 else c0
-        dgx[t], dc = _lstm_cell_grads(gt, ans[t], c_prev)
+        dgx[t], dc = _lstm_cell_grads(gt, ans[t], c_prev, gates)
         dh = dgx[t] @ w_hh.T
     dw = None
     if wants[3]:
