@@ -10,10 +10,8 @@ Run: ``.venv/bin/python benchmarks/bench_autodiff.py`` (from the repository root
 """
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
+from paired import paired_times, same_loss_and_gradients
 
 from mathdl import autodiff as ad
 
@@ -60,36 +58,16 @@ def step_by_hand(X: np.ndarray, Y: np.ndarray, params: Params) -> tuple[float, l
     return loss, [X.T @ delta1, delta1.sum(axis=0), H.T @ delta2, delta2.sum(axis=0)]
 
 
-def paired_times(first: Callable[..., object], second: Callable[..., object], *args: object,
-                 repeats: int = REPEATS) -> tuple[np.ndarray, np.ndarray]:
-    """Wall-clock seconds of ``first(*args)`` and ``second(*args)``, run in alternation ``repeats`` times.
-
-    Alternating (and swapping which goes first) exposes both to the same load on a shared machine, so
-    their ratio is fairer than two separate medians taken minutes apart.
-    """
-    first(*args)
-    second(*args)  # warm-up
-    a, b = np.empty(repeats), np.empty(repeats)
-    for k in range(repeats):
-        order = ((first, a), (second, b)) if k % 2 == 0 else ((second, b), (first, a))
-        for step, times in order:
-            start = time.perf_counter()
-            step(*args)
-            times[k] = time.perf_counter() - start
-    return a, b
-
-
 def main() -> None:
     X, Y, params = problem()
     loss_e, grads_e = step_engine(X, Y, params)
     loss_h, grads_h = step_by_hand(X, Y, params)
-    worst = max(float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300)) for a, b in zip(grads_e, grads_h))
-    same = abs(loss_e - loss_h) <= SAME_GRADIENT_RTOL * abs(loss_h) and worst <= SAME_GRADIENT_RTOL
+    same = same_loss_and_gradients(loss_e, grads_e, loss_h, grads_h, SAME_GRADIENT_RTOL)
     print(f"MLP {D_IN} -> {HIDDEN} (ReLU) -> {CLASSES}, softmax cross-entropy, batch {BATCH}")
     print(f"engine and hand-written gradients agree to {SAME_GRADIENT_RTOL:.0e}: {same}")
     if not same:
         raise SystemExit("the two implementations disagree; timing them would be meaningless")
-    t_engine, t_hand = paired_times(step_engine, step_by_hand, X, Y, params)
+    t_engine, t_hand = paired_times(step_engine, step_by_hand, X, Y, params, repeats=REPEATS)
     ratio = float(np.median(t_engine / t_hand))
     print(f"forward + backward, median of {REPEATS} alternating runs: engine {np.median(t_engine) * 1e3:.2f} ms, "
           f"hand-vectorized numpy {np.median(t_hand) * 1e3:.2f} ms")

@@ -11,10 +11,8 @@ Run: ``.venv/bin/python benchmarks/bench_recurrent.py`` (from the repository roo
 """
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
+from paired import paired_times, same_loss_and_gradients
 
 from mathdl import autodiff as ad
 from mathdl import recurrent
@@ -81,32 +79,16 @@ def step_by_hand(X: np.ndarray, G: np.ndarray, params: dict) -> tuple[float, lis
     return loss, [X.reshape(steps * n, d).T @ da2, hs[:-1].reshape(steps * n, H).T @ da2, db, db]
 
 
-def paired_times(first: Callable[..., object], second: Callable[..., object], *args: object,
-                 repeats: int = REPEATS) -> tuple[np.ndarray, np.ndarray]:
-    """Wall-clock seconds of both, run in alternation (swapping which goes first)."""
-    first(*args)
-    second(*args)
-    a, b = np.empty(repeats), np.empty(repeats)
-    for k in range(repeats):
-        order = ((first, a), (second, b)) if k % 2 == 0 else ((second, b), (first, a))
-        for step, times in order:
-            start = time.perf_counter()
-            step(*args)
-            times[k] = time.perf_counter() - start
-    return a, b
-
-
 def main() -> None:
     X, G, params = problem()
     loss_e, grads_e = step_engine(X, G, params)
     loss_h, grads_h = step_by_hand(X, G, params)
-    worst = max(float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300)) for a, b in zip(grads_e, grads_h))
-    same = abs(loss_e - loss_h) <= SAME_GRADIENT_RTOL * abs(loss_h) and worst <= SAME_GRADIENT_RTOL
+    same = same_loss_and_gradients(loss_e, grads_e, loss_h, grads_h, SAME_GRADIENT_RTOL)
     print(f"LSTM forward + backward: T = {T}, batch {BATCH}, input {D_IN}, hidden {HIDDEN}")
     print(f"engine and hand-written gradients agree to {SAME_GRADIENT_RTOL:.0e}: {same}")
     if not same:
         raise SystemExit("the two implementations disagree; timing them would be meaningless")
-    t_engine, t_hand = paired_times(step_engine, step_by_hand, X, G, params)
+    t_engine, t_hand = paired_times(step_engine, step_by_hand, X, G, params, repeats=REPEATS)
     ratio = float(np.median(t_engine / t_hand))
     print(f"median of {REPEATS} alternating runs: engine {np.median(t_engine) * 1e3:.1f} ms, "
           f"hand-written numpy {np.median(t_hand) * 1e3:.1f} ms")
