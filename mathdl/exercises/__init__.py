@@ -465,5 +465,16 @@ def _check_vjp(ex: Exercise, answer: Any) -> Verdict:
                    f"{ex.rtol:.0e})")
 
 
-# the chapters' exercises (registered at import)
-from mathdl.exercises import convolution, generative, recurrent, regularization  # noqa: E402, F401
+def _register_chapters() -> None:
+    """Import every chapter file of this package (``mathdl/exercises/<chapter>.py``), which registers its exercises.
+
+    Discovered, not listed, so a chapter's self-checks live in its own file alone."""
+    import importlib
+    import pkgutil
+
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+_register_chapters()
