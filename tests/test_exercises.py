@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,15 @@ from mathdl.exercises import check
 from mathdl.verify import gradcheck
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import exercise_index as index  # noqa: E402  (the book's own reader of exercise blocks)
+
 ALL = E.exercises()
+CHAPTERS = index.chapters_in_order()
+BLOCKS = {nb.stem: index.chapter_exercises(nb) for nb in CHAPTERS}
+EVERY = [b for blocks in BLOCKS.values() for b in blocks]
+#: Each chapter's minimum: exercises (issue 15), and how many of them check a reader's answer.
+MIN_EXERCISES, MIN_SELF_CHECKS = 8, 3
 
 
 def _wrong_answers(ex: E.Exercise) -> list:
@@ -33,10 +41,49 @@ def _wrong_answers(ex: E.Exercise) -> list:
             lambda *a, f=ex.solution: -np.asarray(f(*a))]
 
 
-def test_there_are_self_checks_in_every_new_chapter():
-    chapters = {e.chapter for e in ALL}
-    assert {"regularization", "convolution", "recurrent", "generative"} <= chapters
-    assert len(ALL) >= 14
+# -- the exercises of the book, read from the notebooks ------------------------------------------------------
+
+def test_the_reader_of_exercise_blocks_sees_what_myst_sees():
+    """Nested fences (a code block inside a four-backtick exercise) and a stray fence that swallows a solution."""
+    nb = {"cells": [{"cell_type": "markdown", "source": [
+        "````{exercise} Bug\n:label: ex-t-a\n:class: kind-bug\n\n```python\nx = 1\n```\n````\n\n",
+        "```{solution} ex-t-a\n:class: dropdown\n\nFix it.\n```\n\n",
+        "```{exercise} Two\n:label: ex-t-b\n:class: kind-prove kind-derive\n\nShow.\n```\n```\n\n",
+        "```{solution} ex-t-b\n:class: dropdown\n\nSwallowed by the stray fence above.\n```\n"]},
+        {"cell_type": "code", "source": ["# ex-t-a: checked\n"]}]}
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.ipynb"
+        path.write_text(json.dumps(nb))
+        a, b = index.chapter_exercises(path)
+    assert (a.label, a.title, a.kinds, a.dropdown, a.in_code) == ("ex-t-a", "Bug", ("kind-bug",), True, True)
+    assert "x = 1" in a.body and a.solution == "Fix it."
+    assert b.kinds == ("kind-prove", "kind-derive") and b.solution is None and not b.in_code
+
+
+@pytest.mark.parametrize("chapter", [nb.stem for nb in CHAPTERS])
+def test_every_chapter_has_enough_exercises_of_every_kind(chapter):
+    blocks = BLOCKS[chapter]
+    assert len(blocks) >= MIN_EXERCISES, f"{chapter}: {len(blocks)} exercises, at least {MIN_EXERCISES} expected"
+    kinds = {k for b in blocks for k in b.kinds}
+    assert kinds == set(index.KINDS), f"{chapter}: no exercise of kind {sorted(set(index.KINDS) - kinds)}"
+    checked = [e for e in ALL if e.chapter == chapter]
+    assert len(checked) >= MIN_SELF_CHECKS, f"{chapter}: {len(checked)} self-checks, {MIN_SELF_CHECKS} expected"
+
+
+@pytest.mark.parametrize("block", EVERY, ids=[b.label or b.title for b in EVERY])
+def test_every_exercise_has_a_kind_a_collapsed_solution_and_a_checked_solution(block):
+    assert block.label.startswith(f"ex-{block.chapter}-"), f"{block.title}: label {block.label!r}"
+    assert len(block.kinds) == 1, f"{block.label}: exactly one of :class: {sorted(index.KINDS)}, got {block.kinds}"
+    assert block.solution, f"{block.label}: no {{solution}} block (or a stray fence swallowed it)"
+    assert block.dropdown, f"{block.label}: the solution must be collapsed (:class: dropdown)"
+    assert block.in_code, f"{block.label}: no code cell names it: its solution's claims are checked nowhere"
+
+
+def test_exercise_ids_are_unique_and_every_self_check_is_an_exercise():
+    labels = [b.label for b in EVERY]
+    assert len(labels) == len(set(labels)), sorted(x for x in labels if labels.count(x) > 1)
+    assert {e.id for e in ALL} <= set(labels), sorted({e.id for e in ALL} - set(labels))
 
 
 @pytest.mark.parametrize("ex", ALL, ids=[e.id for e in ALL])
@@ -49,12 +96,11 @@ def test_accepts_its_own_solution_and_rejects_wrong_ones(ex):
 
 
 @pytest.mark.parametrize("ex", ALL, ids=[e.id for e in ALL])
-def test_every_id_is_an_exercise_of_its_chapter(ex):
-    nb = json.loads((ROOT / "book" / f"{ex.chapter}.ipynb").read_text())
-    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    block = re.search(r"```\{exercise\}[^\n]*\n:label: " + re.escape(ex.id) + r"\n(.*?)\n```", text, flags=re.S)
-    assert block, ex.id
-    assert f'check("{ex.id}", answer)' in block.group(1), f"{ex.id}: the exercise does not say how to check an answer"
+def test_every_self_check_is_an_exercise_of_its_chapter_that_shows_the_call(ex):
+    block = next((b for b in BLOCKS.get(ex.chapter, []) if b.label == ex.id), None)
+    assert block, f"{ex.id}: no such exercise in book/{ex.chapter}.ipynb"
+    assert f'check("{ex.id}", answer)' in block.body, f"{ex.id}: the exercise does not say how to check an answer"
+    assert block.title == ex.title, f"{ex.id}: registered title {ex.title!r}, the book says {block.title!r}"
 
 
 @pytest.mark.parametrize("answer, hint", [
@@ -187,3 +233,35 @@ def test_bptt_solution_is_the_derivative():
     L = c1 * h1 + c2 * sp.tanh(w * h1 + u2)
     point = {w: 0.7, u1: -0.3, u2: 0.4, h0: 0.9, c1: 1.3, c2: -0.6}
     assert float(ex.solution.subs(point)) == pytest.approx(float(sp.diff(L, w).subs(point)), rel=1e-12)
+
+
+def test_whole_number_answers_are_exact_and_say_so():
+    v = check("ex-recurrent-params", (416_768, 1_250_304, 1_667_072, 608))
+    assert not v.correct and "number 4 of 4 is off" in v.hint
+    whole = E.Exercise("ex-generative-zz-count", "generative", "t", "number", 108, "a count")
+    assert E._whole(whole.solution) and not E._whole(108.0) and not E._whole(True)
+    E._REGISTRY[whole.id] = whole
+    try:
+        v = check(whole.id, 107)
+        assert not v.correct and "whole number" in v.hint and "more digits" not in v.hint
+        assert check(whole.id, 108.0).correct
+    finally:
+        del E._REGISTRY[whole.id]
+
+
+def test_function_answers_say_which_entries_are_off():
+    w = np.array([0.5, -1.0, 2.0])
+    right = lambda g, x: np.correlate(np.pad(g, 2), w[::-1], "valid")        # noqa: E731 - the true VJP
+    v = check("ex-convolution-transpose", lambda g, x: np.r_[right(g, x)[:4], 0.0])
+    assert not v.correct and "1 of 5 entries is off, the first at index 4" in v.hint, v
+    assert check("ex-convolution-transpose", right).correct
+
+
+def test_each_input_may_have_its_own_range():
+    ex = E.Exercise("ex-generative-zz-ranges", "generative", "t", "function", lambda x, s: x / s, "f(x, s)",
+                    shapes=((4,), (4,)), low=(-3.0, 0.5), high=(3.0, 1.0))
+    x, s = E._inputs(ex, 0)
+    assert np.all(s >= 0.5) and np.all(s <= 1.0) and np.any(x < 0)
+    with pytest.raises(ValueError, match="one per input"):
+        E.register(E.Exercise("ex-generative-zz-bad", "generative", "t", "function", lambda x: x, "f(x)",
+                              shapes=((2,),), low=(0.0, 1.0)))

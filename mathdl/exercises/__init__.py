@@ -83,8 +83,9 @@ class Exercise:
     conditions : tuple of sympy relationals
         Expression exercises: where the formula is asked for beyond the symbols' assumptions (``eta*lam < 1``);
         the random points that locate a difference are drawn there.
-    low, high : float
-        Function and vjp exercises: inputs are drawn uniformly from [low, high].
+    low, high : float or tuple of float
+        Function and vjp exercises: inputs are drawn uniformly from [low, high]; a tuple gives one bound per input
+        (a positive sigma beside a real x: ``low=(-2, -2, 0.5)``).
     asks : str
         What the answer is, in one line (shown in the index and in messages).
     """
@@ -100,8 +101,8 @@ class Exercise:
     forward: Callable[..., Any] | None = None
     rtol: float = RTOL
     conditions: tuple[Any, ...] = ()
-    low: float = -2.0
-    high: float = 2.0
+    low: float | tuple[float, ...] = -2.0
+    high: float | tuple[float, ...] = 2.0
 
 
 @dataclass
@@ -148,6 +149,11 @@ def register(exercise: Exercise) -> Exercise:
         raise ValueError(f"register: {ex.id}: a {ex.kind} exercise needs a callable solution and input shapes.")
     if ex.kind == "vjp" and not callable(ex.forward):
         raise ValueError(f"register: {ex.id}: a vjp exercise needs the forward function.")
+    for name in ("low", "high"):
+        bound = getattr(ex, name)
+        if isinstance(bound, tuple) and len(bound) != len(ex.shapes):
+            raise ValueError(f"register: {ex.id}: {name} has {len(bound)} bounds for {len(ex.shapes)} inputs; give "
+                             "one per input or a single number.")
     _REGISTRY[ex.id] = ex
     return ex
 
@@ -394,17 +400,31 @@ def _check_number(ex: Exercise, answer: Any) -> Verdict:
     if sol.size > 1:
         wrong = [i + 1 for i in range(sol.size) if abs(mine[i] - sol[i]) > tol[i]]
         detail = _ratio_hint(mine, sol)
+        if _whole(ex.solution) and detail and detail.startswith("close"):
+            detail = "These are whole numbers and must be exact."
         which = f"number {wrong[0]} of {sol.size} is" if len(wrong) == 1 else \
             f"numbers {', '.join(map(str, wrong))} of {sol.size} are"
         return Verdict(ex.id, False, "not yet.", f"{which} off." + (f" {detail}" if detail else ""))
-    return Verdict(ex.id, False, "not yet.", _ratio_hint(mine, sol))
+    hint = _ratio_hint(mine, sol)
+    if _whole(ex.solution) and hint and hint.startswith("close"):
+        hint = "close, but this answer is a whole number and must be exact: check rounding up or down."
+    return Verdict(ex.id, False, "not yet.", hint)
+
+
+def _whole(solution: Any) -> bool:
+    """A count: the solution is an integer (or a tuple of integers), so "more digits" is no advice."""
+    values = solution if isinstance(solution, tuple) else (solution,)
+    return all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values)
 
 
 # ---------------------------------------------------------------------------------- functions and VJPs
 
 def _inputs(ex: Exercise, seed: int) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
-    return [rng.uniform(ex.low, ex.high, size=s) for s in ex.shapes]
+    n = len(ex.shapes)
+    low = ex.low if isinstance(ex.low, tuple) else (ex.low,) * n
+    high = ex.high if isinstance(ex.high, tuple) else (ex.high,) * n
+    return [rng.uniform(lo, hi, size=s) for s, lo, hi in zip(ex.shapes, low, high)]
 
 
 def _call(ex: Exercise, fn: Callable[..., Any], args: Sequence[Any]) -> tuple[np.ndarray | None, str | None]:
@@ -429,7 +449,17 @@ def _compare(ex: Exercise, mine: np.ndarray, sol: np.ndarray) -> Verdict | None:
         hint = _ratio_hint(mine, sol)
         if hint is None and mine.ndim == 2 and mine.shape[0] == mine.shape[1] and np.allclose(mine.T, sol):
             hint = "the result is the transpose of the expected one."
-        return Verdict(ex.id, False, "not yet.", hint or f"largest relative error {np.max(err):.2g}.")
+        if hint is None:
+            wrong = np.argwhere(err > ex.rtol)
+            hint = f"largest relative error {np.max(err):.2g}"
+            if mine.size > 1:
+                first = tuple(int(i) for i in wrong[0])
+                where = first[0] if len(first) == 1 else first
+                verb = "is" if len(wrong) == 1 else "are"
+                hint += (f"; {len(wrong)} of {mine.size} entries {verb} off, the first at index {where}" if
+                         len(wrong) < mine.size else "; every entry is off")
+            hint += "."
+        return Verdict(ex.id, False, "not yet.", hint)
     return None
 
 
