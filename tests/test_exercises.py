@@ -221,9 +221,13 @@ def test_prior_mean_solution_is_the_stacked_least_squares(rng):
 
 
 def test_vjp_solutions_pass_gradcheck(rng):
-    for ex in (e for e in ALL if e.kind == "vjp"):
-        x = rng.standard_normal(ex.shapes[0])
-        gradcheck(ex.forward, lambda u, x, ex=ex: ex.solution(u, x), [x])
+    """Each VJP solution against central differences: the cotangent of every input (a tuple), or of the only one."""
+    vjps = [e for e in ALL if e.kind == "vjp"]
+    assert vjps
+    for ex in vjps:
+        inputs = [rng.uniform(lo, hi, size=shape) for shape, lo, hi in
+                  zip(ex.shapes, *(b if isinstance(b, tuple) else (b,) * len(ex.shapes) for b in (ex.low, ex.high)))]
+        gradcheck(ex.forward, lambda u, *xs, ex=ex: ex.solution(u, *xs), inputs)
 
 
 def test_bptt_solution_is_the_derivative():
@@ -265,3 +269,19 @@ def test_each_input_may_have_its_own_range():
     with pytest.raises(ValueError, match="one per input"):
         E.register(E.Exercise("ex-generative-zz-bad", "generative", "t", "function", lambda x: x, "f(x)",
                               shapes=((2,),), low=(0.0, 1.0)))
+
+
+def test_several_numbers_may_each_have_their_own_tolerance():
+    ex = E.Exercise("ex-generative-zz-tuple", "generative", "t", "number", (120, 1 / 3), "a count and a fraction",
+                    rtol=(0.0, 1e-2))
+    E._REGISTRY[ex.id] = ex
+    try:
+        assert check(ex.id, (120, 0.333)).correct
+        v = check(ex.id, (120, 0.32))
+        assert not v.correct and "number 2 of 2 is off" in v.hint and "more digits" in v.hint, v
+        v = check(ex.id, (119, 1 / 3))
+        assert not v.correct and "whole number" in v.hint, v
+    finally:
+        del E._REGISTRY[ex.id]
+    with pytest.raises(ValueError, match="one tolerance per number"):
+        E.register(E.Exercise("ex-generative-zz-rt", "generative", "t", "number", (1, 2), "two", rtol=(0.1,)))

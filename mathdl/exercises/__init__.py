@@ -78,8 +78,9 @@ class Exercise:
         Function and vjp exercises: the shapes of the inputs (a vjp's cotangent is shaped like the output).
     forward : callable or None
         Vjp exercises: the function whose VJP is asked for.
-    rtol : float
-        Relative tolerance for number, function and vjp answers.
+    rtol : float or tuple of float
+        Relative tolerance for number, function and vjp answers; a number exercise asking for several numbers may
+        give one per number (an exact count beside a rounded fraction: ``rtol=(1e-12, 1e-2)``).
     conditions : tuple of sympy relationals
         Expression exercises: where the formula is asked for beyond the symbols' assumptions (``eta*lam < 1``);
         the random points that locate a difference are drawn there.
@@ -99,7 +100,7 @@ class Exercise:
     symbols: tuple[sp.Symbol, ...] = ()
     shapes: tuple[tuple[int, ...], ...] = ()
     forward: Callable[..., Any] | None = None
-    rtol: float = RTOL
+    rtol: float | tuple[float, ...] = RTOL
     conditions: tuple[Any, ...] = ()
     low: float | tuple[float, ...] = -2.0
     high: float | tuple[float, ...] = 2.0
@@ -149,6 +150,9 @@ def register(exercise: Exercise) -> Exercise:
         raise ValueError(f"register: {ex.id}: a {ex.kind} exercise needs a callable solution and input shapes.")
     if ex.kind == "vjp" and not callable(ex.forward):
         raise ValueError(f"register: {ex.id}: a vjp exercise needs the forward function.")
+    if isinstance(ex.rtol, tuple) and (ex.kind != "number" or np.size(ex.solution) != len(ex.rtol)):
+        raise ValueError(f"register: {ex.id}: a tuple rtol gives one tolerance per number of a number exercise; "
+                         f"got {len(ex.rtol)} for a {ex.kind} exercise.")
     for name in ("low", "high"):
         bound = getattr(ex, name)
         if isinstance(bound, tuple) and len(bound) != len(ex.shapes):
@@ -359,7 +363,7 @@ def _ratio_hint(mine: np.ndarray, sol: np.ndarray) -> str | None:
         if np.allclose(mine, -sol, rtol=1e-9, atol=0) and np.any(sol != 0):
             return "the sign is wrong."
         nz = sol != 0
-        if not np.any(nz):
+        if not np.any(nz) or np.any(mine[~nz] != 0):  # a factor relates the two only if zeros stay zeros
             return None
         r = mine[nz] / sol[nz]
     if np.allclose(r, r.flat[0], rtol=1e-9) and abs(r.flat[0]) > 0:
@@ -393,15 +397,24 @@ def _check_number(ex: Exercise, answer: Any) -> Verdict:
     mine = np.atleast_1d(mine)
     if mine.shape != sol.shape:
         return Verdict(ex.id, False, f"expected {sol.size} number(s) ({ex.asks}); got {mine.size}.")
-    tol = ex.rtol * np.where(sol == 0, 1.0, np.abs(sol))  # relative, absolute where the solution is 0
+    rtol = np.broadcast_to(np.asarray(ex.rtol, dtype=float), sol.shape)
+    tol = rtol * np.where(sol == 0, 1.0, np.abs(sol))  # relative, absolute where the solution is 0
     ok = bool(np.all(np.abs(mine - sol) <= tol))
     if ok:
-        return Verdict(ex.id, True, f"correct (|answer − solution| ≤ {ex.rtol:.0e} relative)")
+        return Verdict(ex.id, True, f"correct (|answer − solution| ≤ {np.max(rtol):.0e} relative)")
     if sol.size > 1:
         wrong = [i + 1 for i in range(sol.size) if abs(mine[i] - sol[i]) > tol[i]]
         detail = _ratio_hint(mine, sol)
-        if _whole(ex.solution) and detail and detail.startswith("close"):
-            detail = "These are whole numbers and must be exact."
+        if detail is None and len(wrong) == 1:  # one number off: the single-number hints apply to it
+            i = wrong[0] - 1
+            detail = _ratio_hint(mine[i:i + 1], sol[i:i + 1])
+        if detail is None and all(sol[i - 1] != 0 and abs(mine[i - 1] / sol[i - 1] - 1) < 0.05 for i in wrong):
+            detail = "close, but outside the tolerance: keep more digits (or compute it exactly)."
+        entries = [ex.solution[i - 1] for i in wrong] if isinstance(ex.solution, tuple) else []
+        if detail and detail.startswith("close") and entries and _whole(tuple(entries)):
+            detail = ("It is a whole number and must be exact." if len(wrong) == 1 else
+                      "They are whole numbers and must be exact.")
+        detail = detail[0].upper() + detail[1:] if detail else detail
         which = f"number {wrong[0]} of {sol.size} is" if len(wrong) == 1 else \
             f"numbers {', '.join(map(str, wrong))} of {sol.size} are"
         return Verdict(ex.id, False, "not yet.", f"{which} off." + (f" {detail}" if detail else ""))
