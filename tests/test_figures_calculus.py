@@ -58,7 +58,10 @@ def test_training_figure_reports_accuracy_and_divergence():
     from mathdl.figures import calculus as figures
 
     fig = figures.training_figure(steps=100)
-    assert "training accuracy" in fig.axes[1].get_title()
+    assert "training accuracy" in fig.axes[1].get_title() and fig._suptitle is None
+    plt.close(fig)
+    fig = figures.training_figure(lr=10.0, steps=100)   # finite, but the loss climbs: the figure says so
+    assert fig._suptitle is not None and "diverged: the loss rose" in fig._suptitle.get_text()
     plt.close(fig)
     ax = figures.plot_difference_errors()
     assert ax.get_xscale() == "log"

@@ -212,3 +212,14 @@ def test_new_figures_draw_with_mathtext_and_white_faces():
         F.init_depth_figure({"a": np.ones(3)}, {"b": 1.0})
     with pytest.raises(ValueError, match="init_depth_figure: profile 'a' must be"):
         F.init_depth_figure({"a": np.zeros(3)}, {"a": 1.0})
+
+
+def test_the_leaky_relu_label_states_the_slope_that_is_plotted():
+    import inspect
+    import re
+
+    from mathdl import activations
+    from mathdl.figures import neurons as fig
+
+    slope = float(re.search(r"_\{([0-9.]+)\}", fig.TEX_NAMES["leaky_relu"]).group(1))
+    assert slope == inspect.signature(activations.leaky_relu).parameters["alpha"].default

@@ -132,7 +132,8 @@ def training_figure(hidden_units: int = 16, layers: int = 2, lr: float = 0.5, st
     Returns
     -------
     matplotlib Figure
-        The title reports the training accuracy, or that training diverged.
+        The title reports the training accuracy, or that training diverged: a step overflowed, or the loss
+        ended above its starting value (the steps overshoot without overflowing, as at learning rate 10).
     """
     import matplotlib.pyplot as plt
 
@@ -152,6 +153,9 @@ def training_figure(hidden_units: int = 16, layers: int = 2, lr: float = 0.5, st
         fig.suptitle("training diverged: lower the learning rate")
         return fig
     ax_loss.semilogy(losses)
+    if losses[-1] > losses[0]:  # finite, but the steps overshoot: the loss ends above where it started
+        fig.suptitle(f"training diverged: the loss rose from {losses[0]:.2f} to {losses[-1]:.3g}; lower the "
+                     "learning rate")
     ax_loss.set_xlabel(r"gradient step $t$", fontsize=12)
     ax_loss.set_ylabel(r"training loss $L(\theta_t)$", fontsize=12)
     ax_loss.set_title(r"cross-entropy $L(\theta_t)$", fontsize=12)

@@ -36,7 +36,7 @@ DEFAULTS = {"activation": "sigmoid", "depth": 30, "width": 32, "gain": 1.0, "see
 LIMITS = {"depth": (1, 300), "width": (1, 64), "gain": (1e-3, 1e3)}
 
 #: Each activation's name in mathtext, for axis labels and legends.
-TEX_NAMES = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}", "leaky_relu": r"\mathrm{lrelu}_{0.1}",
+TEX_NAMES = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}", "leaky_relu": r"\mathrm{lrelu}_{0.01}",
              "softplus": r"\mathrm{softplus}", "gelu": r"\mathrm{gelu}"}
 
 #: Font sizes (points) that stay legible when a 10-inch figure is scaled to the ~700 px text column.
