@@ -135,3 +135,32 @@ def test_claim_ledger_lists_every_claim_with_no_gap(book_html: Path):
     ledger = page[page.index('class="claim-ledger'):]
     assert "<strong>missing</strong>" not in ledger
     assert 'href="linear_algebra.html"' in page  # the "proved in" column links to the chapter
+
+
+def test_the_index_of_exercises_lists_every_exercise_with_its_kind_and_self_check(book_html: Path):
+    """One row per exercise of every chapter, numbered like the chapter (``Exercise 6.3``), with the kind its block
+    declares and the form of its self-check where one is registered."""
+    import sys
+
+    from mathdl.exercises import exercises
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import exercise_index as index
+
+    page = (book_html / "book" / "exercises.html").read_text()
+    table = page[page.index('class="exercise-index'):]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)
+    cells = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S)]
+             for r in rows]
+    cells = [c for c in cells if c]                                   # header rows have <th>, not <td>
+    checks = {e.id: e.kind for e in exercises()}
+    expected = [b for nb in index.chapters_in_order() for b in index.chapter_exercises(nb)]
+    assert len(cells) == len(expected) > 0
+    for chapter_number, nb in enumerate(index.chapters_in_order(), start=1):
+        numbers = iter(range(1, 1000))
+        for b in index.chapter_exercises(nb):
+            number, title, kind, check, label = cells.pop(0)
+            assert (label, title) == (b.label, b.title)
+            assert number == f"Exercise {chapter_number}.{next(numbers)}", (label, number)
+            assert kind == index.KINDS[b.kinds[0]]
+            assert check == (f"✓ {checks[b.label]}" if b.label in checks else "—"), label
