@@ -285,3 +285,28 @@ def test_several_numbers_may_each_have_their_own_tolerance():
         del E._REGISTRY[ex.id]
     with pytest.raises(ValueError, match="one tolerance per number"):
         E.register(E.Exercise("ex-generative-zz-rt", "generative", "t", "number", (1, 2), "two", rtol=(0.1,)))
+
+
+def test_function_answers_right_on_part_of_the_domain_and_scalar_inputs():
+    ex = E.Exercise("ex-generative-zz-abs", "generative", "t", "function", lambda x, s: abs(x) * s, "f(x, s)",
+                    shapes=((), ()), low=(-2.0, 0.5), high=(2.0, 1.0))
+    E._REGISTRY[ex.id] = ex
+    try:
+        seen = []
+        assert check(ex.id, lambda x, s: seen.append((type(x), type(s))) or abs(x) * s).correct
+        assert set(seen) == {(float, float)}                          # scalars arrive as Python floats
+        v = check(ex.id, lambda x, s: x * s)                          # right where x > 0 only
+        assert not v.correct and "of 5 random inputs but not at the others" in v.hint, v
+        assert "more digits" not in v.hint
+    finally:
+        del E._REGISTRY[ex.id]
+
+
+def test_several_numbers_off_by_a_rounded_constant_factor():
+    ex = E.Exercise("ex-generative-zz-units", "generative", "t", "number", (1.0, 0.5), "two entropies in bits")
+    E._REGISTRY[ex.id] = ex
+    try:
+        v = check(ex.id, (0.6931, 0.3466))                            # nats, rounded
+        assert not v.correct and "about 0.6931" in v.hint, v
+    finally:
+        del E._REGISTRY[ex.id]
