@@ -7,6 +7,7 @@ allowed.
 """
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -150,8 +151,11 @@ def test_the_index_of_exercises_lists_every_exercise_with_its_kind_and_self_chec
     page = (book_html / "book" / "exercises.html").read_text()
     table = page[page.index('class="exercise-index'):]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)
-    cells = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S)]
-             for r in rows]
+    def text(cell: str) -> str:  # the cell's text, with Sphinx's typographic quotes made plain again
+        plain = html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+        return plain.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
+
+    cells = [[text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S)] for r in rows]
     cells = [c for c in cells if c]                                   # header rows have <th>, not <td>
     checks = {e.id: e.kind for e in exercises()}
     expected = [b for nb in index.chapters_in_order() for b in index.chapter_exercises(nb)]
