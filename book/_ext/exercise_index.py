@@ -2,9 +2,9 @@
 
 The exercises are read from the chapter notebooks themselves (their ``{exercise}`` and ``{solution}`` blocks,
 parsed with the same markdown-it fence rules MyST uses), in the order of ``_toc.yml``; the self-checks from
-:func:`mathdl.exercises.exercises`. For each chapter the page lists every exercise's number (a link to it), title,
-kind (the ``:class: kind-…`` option of the block), whether ``mathdl.exercises.check`` can check a reader's answer
-and in what form, and its stable id. An exercise without a kind, without a solution, or with a self-check whose id
+:func:`mathdl.exercises.exercises`. For each chapter the page lists every exercise's number (a link to it), title and
+stable id, its kind (the ``:class: kind-…`` option of the block), and whether ``mathdl.exercises.check`` can check
+a reader's answer and in what form. An exercise without a kind, without a solution, or with a self-check whose id
 is no exercise is a build warning (an error under ``-W``); ``tests/test_exercises.py`` checks the same through
 :func:`chapter_exercises`.
 """
@@ -137,13 +137,13 @@ class ExerciseIndex(SphinxDirective):
             title += nodes.Text(f" — {len(blocks)} exercises, {n_checks} with a self-check")
             container += title
             table = nodes.table(classes=["exercise-index-table"])
-            group = nodes.tgroup(cols=5)
+            group = nodes.tgroup(cols=3)
             table += group
-            for width in (14, 40, 12, 14, 30):
+            for width in (60, 16, 24):
                 group += nodes.colspec(colwidth=width)
             head = nodes.thead()
             row = nodes.row()
-            for text in ("Exercise", "Title", "Kind", "Self-check", "Id"):
+            for text in ("Exercise", "Kind", "Self-check"):
                 row += nodes.entry("", nodes.paragraph(text=text))
             head += row
             group += head
@@ -158,11 +158,12 @@ class ExerciseIndex(SphinxDirective):
                                    + ", ".join(problems), location=self.get_location())
                 ex = checks.get(b.label)
                 row = nodes.row()
-                row += nodes.entry("", nodes.paragraph("", "", self._number(b.label)))
-                row += nodes.entry("", nodes.paragraph(text=b.title))
+                # the number (a link, resolved like {numref}) and title; the id, the name check() takes, below
+                name = nodes.paragraph("", "", self._number(b.label), nodes.Text(f" {b.title}"))
+                label = nodes.paragraph("", "", nodes.literal(text=b.label), classes=["exercise-index-id"])
+                row += nodes.entry("", name, label)
                 row += nodes.entry("", nodes.paragraph(text=", ".join(KINDS[k] for k in b.kinds) or "?"))
                 row += nodes.entry("", nodes.paragraph(text=f"✓ {ex.kind}" if ex else "—"))
-                row += nodes.entry("", nodes.paragraph("", "", nodes.literal(text=b.label)))
                 body += row
             group += body
             container += table
