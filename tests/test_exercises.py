@@ -50,7 +50,8 @@ def test_the_reader_of_exercise_blocks_sees_what_myst_sees():
         "```{solution} ex-t-a\n:class: dropdown\n\nFix it.\n```\n\n",
         "```{exercise} Two\n:label: ex-t-b\n:class: kind-prove kind-derive\n\nShow.\n```\n```\n\n",
         "```{solution} ex-t-b\n:class: dropdown\n\nSwallowed by the stray fence above.\n```\n"]},
-        {"cell_type": "code", "source": ["# ex-t-a: checked\n"]}]}
+        {"cell_type": "code", "metadata": {"tags": ["hide-input"]}, "source": ["# ex-t-a: checked\n"]},
+        {"cell_type": "code", "metadata": {}, "source": ["# ex-t-b: a visible cell is not a check cell\n"]}]}
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "t.ipynb"
@@ -77,7 +78,7 @@ def test_every_exercise_has_a_kind_a_collapsed_solution_and_a_checked_solution(b
     assert len(block.kinds) == 1, f"{block.label}: exactly one of :class: {sorted(index.KINDS)}, got {block.kinds}"
     assert block.solution, f"{block.label}: no {{solution}} block (or a stray fence swallowed it)"
     assert block.dropdown, f"{block.label}: the solution must be collapsed (:class: dropdown)"
-    assert block.in_code, f"{block.label}: no code cell names it: its solution's claims are checked nowhere"
+    assert block.in_code, f"{block.label}: no hide-input code cell names it: its solution is checked nowhere"
 
 
 def test_exercise_ids_are_unique_and_every_self_check_is_an_exercise():

@@ -40,7 +40,7 @@ class ExerciseBlock:
     body: str
     solution: str | None          # the solution block's text, None if the exercise has none
     dropdown: bool                # the solution is collapsed (``:class: dropdown``)
-    in_code: bool                 # a code cell of the notebook names the label (the check of its solution)
+    in_code: bool                 # a hide-input code cell names the label (the check of its solution)
 
 
 def _fences(markdown: str) -> list[tuple[str, str]]:
@@ -66,7 +66,9 @@ def chapter_exercises(notebook: Path) -> list[ExerciseBlock]:
     """The exercises of one chapter notebook, in the order they appear."""
     cells = json.loads(notebook.read_text())["cells"]
     markdown = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    # the cells that check solutions: hidden code cells (the reader sees their outputs under the exercises)
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code"
+                     and "hide-input" in c.get("metadata", {}).get("tags", []))
     blocks = _fences(markdown)
     solutions: dict[str, tuple[str, dict[str, str]]] = {}
     for info, content in blocks:
