@@ -8,8 +8,9 @@ r"""Chapter "Calculus and backpropagation": the chain rule, backpropagation, fin
   model :func:`difference_error_model` and its minimiser :func:`optimal_step`.
 * What derivatives cost: :func:`jacobian_cost` counts the multiplications of forward mode (JVPs) and
   reverse mode (VJPs).
-* Forward mode (dual numbers, JVPs), Hessian-vector products, the cheap-gradient principle and
-  checkpointing live in :mod:`mathdl.calculus_forward`; their claim ids are declared here.
+* Forward mode (dual numbers, JVPs), Hessian-vector products and Taylor remainders live in
+  :mod:`mathdl.calculus_forward`; the cheap-gradient principle and checkpointing in :mod:`mathdl.calculus_cost`.
+  Their claim ids are declared here.
 * The first network trained by the engine (:func:`~mathdl.mlp.two_moons`, :func:`~mathdl.mlp.train_mlp`,
   :func:`~mathdl.mlp.mlp_predict`) lives in :mod:`mathdl.mlp`.
 

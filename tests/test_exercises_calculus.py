@@ -13,6 +13,7 @@ import pytest
 import sympy as sp
 
 from mathdl import autodiff as ad
+from mathdl import calculus_cost as cost
 from mathdl import calculus_forward as cf
 from mathdl import exercises as E
 from mathdl.exercises import check
@@ -69,8 +70,8 @@ def test_checkpoint_budget_solution_by_enumeration_and_counting(rng):
     assert list(memory.values()).count(memory[best]) == 1
     Ws = [rng.standard_normal((3, 3)) / 2 for _ in range(K)]
     x = rng.standard_normal((2, 3))
-    plain = cf.chain_gradients(x, Ws)[2]
-    ckpt = cf.chain_gradients(x, Ws, segment=10)[2]
+    plain = cost.chain_gradients(x, Ws)[2]
+    ckpt = cost.chain_gradients(x, Ws, segment=10)[2]
     forward, backward = plain["layer_evaluations"], 2 * plain["layer_evaluations"]
     extra = (ckpt["layer_evaluations"] - forward) / (forward + backward)
     assert ex.solution == pytest.approx((plain["peak_activations"], ckpt["peak_activations"], best, extra),
@@ -85,7 +86,7 @@ def test_flops_solution_from_the_shapes_of_the_products():
     weight_grads = sum(i * n * o for i, o in layers)                   # X_{k-1}^T delta_k
     input_grads = sum(n * o * i for i, o in layers[1:])                # delta_k W_k^T, not for the data
     assert ex.solution == (forward, weight_grads + input_grads)
-    assert ex.solution == tuple(cf.gradient_flops(widths, n).values())
+    assert ex.solution == tuple(cost.gradient_flops(widths, n).values())
 
 
 def test_softmax_vjp_solution_is_the_transposed_jacobian_and_the_engine(rng):

@@ -1,6 +1,6 @@
 """Tests of the new figures of the chapter "Calculus and backpropagation" (mathdl.figures.calculus).
 
-Each figure is drawn headless and its plotted data are checked against mathdl.calculus_forward.
+Each figure is drawn headless and its plotted data are checked against mathdl.calculus_forward and mathdl.calculus_cost.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 
 matplotlib.use("Agg")
 
-from mathdl import calculus_forward  # noqa: E402
+from mathdl import calculus_cost, calculus_forward  # noqa: E402
 from mathdl.figures import calculus as figures  # noqa: E402
 
 
@@ -42,7 +42,7 @@ def test_checkpoint_figure_plots_the_counts():
 
     left, right = figures.plot_checkpoint_memory(max_depth=50, depth_for_segments=16)
     assert list(left.lines[0].get_ydata()) == [K + 1 for K in range(1, 51)]
-    assert list(left.lines[1].get_ydata()) == [calculus_forward.checkpoint_memory(K, math.ceil(math.sqrt(K)))
+    assert list(left.lines[1].get_ydata()) == [calculus_cost.checkpoint_memory(K, math.ceil(math.sqrt(K)))
                                                for K in range(1, 51)]
     assert np.allclose(left.lines[2].get_ydata(), 2 * np.sqrt(np.arange(1, 51)), rtol=1e-12, atol=0)
     assert min(right.lines[0].get_ydata()) == 8

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from mathdl import autodiff as ad
-from mathdl import calculus, calculus_forward, mlp
+from mathdl import calculus, calculus_cost, calculus_forward, mlp
 
 __all__ = [
     "plot_checkpoint_memory",
@@ -271,15 +271,15 @@ def plot_checkpoint_memory(max_depth: int = 256, depth_for_segments: int = 64, a
     Left: plain reverse mode :math:`K + 1` and checkpointing every :math:`s = \lceil \sqrt K \rceil` layers,
     with the bound :math:`2\sqrt K`. Right: :math:`\lceil K/s \rceil + s` for :math:`K` = ``depth_for_segments``
     and every :math:`s`, minimal near :math:`\sqrt K`. All counts from
-    :func:`mathdl.calculus_forward.checkpoint_memory`.
+    :func:`mathdl.calculus_cost.checkpoint_memory`.
     """
     import matplotlib.pyplot as plt
 
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9.0, 3.8), facecolor="white")
     depths = np.arange(1, max_depth + 1)
-    plain = [calculus_forward.checkpoint_memory(int(K)) for K in depths]
-    ckpt = [calculus_forward.checkpoint_memory(int(K), int(math.ceil(math.sqrt(K)))) for K in depths]
+    plain = [calculus_cost.checkpoint_memory(int(K)) for K in depths]
+    ckpt = [calculus_cost.checkpoint_memory(int(K), int(math.ceil(math.sqrt(K)))) for K in depths]
     left, right = axes
     left.plot(depths, plain, color="C3", label=r"reverse mode: $K + 1$")
     left.plot(depths, ckpt, color="C0", label=r"checkpoints, $s = \lceil\sqrt{K}\rceil$")
@@ -289,7 +289,7 @@ def plot_checkpoint_memory(max_depth: int = 256, depth_for_segments: int = 64, a
     left.legend(fontsize=8)
     K = int(depth_for_segments)
     segments = np.arange(1, K + 1)
-    memory = [calculus_forward.checkpoint_memory(K, int(s)) for s in segments]
+    memory = [calculus_cost.checkpoint_memory(K, int(s)) for s in segments]
     right.plot(segments, memory, "o-", ms=3, color="C0", label=rf"$\lceil {K}/s \rceil + s$")
     right.axvline(math.sqrt(K), ls=":", color="gray", label=rf"$s = \sqrt{{{K}}}$")
     right.axhline(K + 1, ls="--", color="C3", lw=1, label=rf"no checkpoints: ${K + 1}$")
