@@ -3,9 +3,9 @@
 Softmax turns each row of logits ``z`` of shape (n, k) into a probability vector. This module holds
 :func:`logsumexp`, :func:`log_softmax`, :func:`softmax`, the Jacobian :func:`softmax_jacobian` and the
 vector-Jacobian products :func:`softmax_vjp` and :func:`log_softmax_vjp`, each derived in
-``book/neurons.ipynb``. The elementwise activations live in :mod:`mathdl.activations`, which also holds the
-chapter's :data:`~mathdl.activations.CLAIMS` (ids ``activations.softmax-shift-invariance``,
-``activations.softmax-jacobian``, ``activations.log-softmax-jacobian``).
+``book/neurons.ipynb``. The elementwise activations live in :mod:`mathdl.activations` and
+:mod:`mathdl.activations_smooth`; the first also holds the chapter's :data:`~mathdl.activations.CLAIMS` (ids
+``activations.softmax-shift-invariance``, ``activations.softmax-jacobian``, ``activations.log-softmax-jacobian``).
 
 Every function returns float64 and is written in a numerically stable form (the log-sum-exp shift): no
 overflow, no overflow warnings, for logits as large as ``|z| ~ 1e300``. ``tests/test_softmax.py`` checks
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mathdl.activations import _cotangent
+from mathdl.validate import cotangent as _cotangent
 from mathdl.validate import real_array as _real
 
 __all__ = [

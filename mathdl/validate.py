@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["real_array"]
+__all__ = ["cotangent", "real_array"]
 
 
 def real_array(x: object, name: str, func: str) -> np.ndarray:
@@ -54,3 +54,39 @@ def real_array(x: object, name: str, func: str) -> np.ndarray:
         raise ValueError(f"{func}: {name} contains NaN or infinity ({int(np.sum(~np.isfinite(arr)))} non-finite "
                          "entries); clean the input first.")
     return arr
+
+
+def cotangent(g: object, x: np.ndarray, func: str) -> np.ndarray:
+    """The upstream gradient ``g`` of a vector-Jacobian product, checked like :func:`real_array` and for ``x``'s shape.
+
+    Parameters
+    ----------
+    g : array_like, shape of ``x``
+        The cotangent (upstream gradient) passed to ``f_vjp(g, x)``.
+    x : ndarray
+        The already-validated input of ``f``.
+    func : str
+        The public function's name, for the message.
+
+    Returns
+    -------
+    ndarray of float64, shape of ``x``
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`real_array`; ``ValueError`` also when ``g``'s shape is not ``x``'s.
+
+    Examples
+    --------
+    >>> cotangent([1, 2], np.zeros(2), "demo")
+    array([1., 2.])
+    >>> cotangent([1.0], np.zeros(2), "demo_vjp")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo_vjp: g (the upstream gradient) must have x's shape (2,); got (1,).
+    """
+    g = real_array(g, "g", func)
+    if g.shape != x.shape:
+        raise ValueError(f"{func}: g (the upstream gradient) must have x's shape {x.shape}; got {g.shape}.")
+    return g

@@ -1,12 +1,10 @@
-"""Tests of mathdl.activations against the chapter "Neurons" (book/neurons.ipynb).
+"""Tests of mathdl.activations (sigmoid, tanh, ReLU, leaky ReLU, softplus, dying ReLU) against "Neurons".
 
 For each activation: agreement with its SymPy form and derivative, gradcheck of the VJP (away from kinks,
 and with a reused input), an invariant or closed form, stability at huge inputs with floating-point errors
-raised, and bad input.
+raised, and bad input. GELU, SiLU and ELU (mathdl.activations_smooth) are tested in test_activations_smooth.py.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pytest
@@ -17,6 +15,7 @@ from hypothesis.extra import numpy as hnp
 from mpmath import mp
 
 from mathdl import activations as A
+from mathdl.activations_smooth import ELEMENTWISE, elu_vjp
 from mathdl.verify import ProofError, agree, derive, gradcheck
 
 pytestmark = pytest.mark.usefixtures("strict_floats")  # no overflow, no NaN, no warning
@@ -30,26 +29,22 @@ HUGE = np.array([-1e300, -1000.0, -745.0, -40.0, 0.0, 40.0, 745.0, 1000.0, 1e300
 
 x = sp.Symbol("x", real=True)
 SIGMOID = 1 / (1 + sp.exp(-x))
-PHI = (1 + sp.erf(x / sp.sqrt(2))) / 2
 SYMBOLIC = {  # name -> SymPy form on the domain where it is smooth
     "sigmoid": SIGMOID,
     "tanh": sp.tanh(x),
     "softplus": sp.log(1 + sp.exp(x)),
-    "gelu": x * PHI,
 }
+#: The registry's activations that live in mathdl.activations (the others are tested in test_activations_smooth.py).
+BASIC = {name: fs for name, fs in ELEMENTWISE.items() if fs[0].__module__ == "mathdl.activations"}
 #: Where the lambdified textbook forms are themselves accurate to AGREE_TOL in float64: beyond |x| ~ 4,
-#: 1 - tanh(x)^2, sigma (1 - sigma) and 1 + erf(x / sqrt 2) lose digits to cancellation (mathdl uses stable
-#: forms). The tails are checked against 30-digit SymPy evaluation instead (test_tails_against_high_precision).
+#: 1 - tanh(x)^2 and sigma (1 - sigma) lose digits to cancellation (mathdl uses stable forms). The tails are
+#: checked against 30-digit SymPy evaluation instead (test_tails_against_high_precision).
 AGREE_DOMAIN = (-4.0, 4.0)
 TAIL_POINTS = (-600.0, -200.0, -37.0, -12.0, -6.0, 6.0, 12.0, 37.0, 200.0, 600.0)
 
 
-
-
-
-
 def _vjp_as_function(name: str):
-    _, f_vjp = A.ELEMENTWISE[name]
+    _, f_vjp = BASIC[name]
     return lambda v: f_vjp(np.ones_like(np.asarray(v, dtype=float)), v)
 
 
@@ -57,14 +52,13 @@ def _vjp_as_function(name: str):
 
 @pytest.mark.parametrize("name", sorted(SYMBOLIC))
 def test_function_agrees_with_sympy(name):
-    f, _ = A.ELEMENTWISE[name]
+    f, _ = BASIC[name]
     agree(SYMBOLIC[name], f, [x], domain=AGREE_DOMAIN, points=40, rtol=AGREE_TOL)
 
 
 @pytest.mark.parametrize("name,claim", [("sigmoid", "activations.sigmoid-derivative"),
                                         ("tanh", "activations.tanh-derivative"),
-                                        ("softplus", "activations.softplus-derivative"),
-                                        ("gelu", "activations.gelu-derivative")])
+                                        ("softplus", "activations.softplus-derivative")])
 def test_derivative_agrees_with_sympy(name, claim):
     agree(sp.diff(SYMBOLIC[name], x), _vjp_as_function(name), [x], domain=AGREE_DOMAIN, points=40,
           rtol=AGREE_TOL, claim=claim)
@@ -75,24 +69,6 @@ def test_sigmoid_derivative_closed_form():
     d = derive(sp.Derivative(SIGMOID, x), (SIGMOID * (1 - SIGMOID), "sigma' = sigma (1 - sigma)"),
                claim="activations.sigmoid-derivative")
     agree(d, _vjp_as_function("sigmoid"), [x], domain=AGREE_DOMAIN, claim="activations.sigmoid-derivative")
-
-
-def test_gelu_erf_and_erfc_forms_agree():
-    """activations.gelu-derivative: Phi in its erf form is what normal_cdf computes (via erfc), gelu = x Phi, and
-    gelu' = Phi + x phi (product rule written out) is what gelu_vjp computes."""
-    agree(PHI, A.normal_cdf, [x], domain=AGREE_DOMAIN, rtol=AGREE_TOL)
-    erfc_step = derive(x * PHI).step(x * sp.erfc(-x / sp.sqrt(2)) / 2, "erfc = 1 − erf, erf odd", rewrite="rewrite_erf")
-    assert erfc_step.kind == "proved"  # erfc rewritten through erf: proved, not just checked
-    with pytest.raises(ProofError):  # a wrong sign inside erfc is not proved by the same rewrite
-        derive(x * PHI).step(x * sp.erfc(x / sp.sqrt(2)) / 2, "wrong sign", rewrite="rewrite_erf")
-    phi = sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)
-    d = derive(sp.Derivative(x * PHI, x), (PHI * sp.Derivative(x, x) + x * sp.Derivative(PHI, x), "product rule"),
-               (PHI + x * phi, "Phi' = phi"), claim="activations.gelu-derivative")
-    agree(d, _vjp_as_function("gelu"), [x], domain=AGREE_DOMAIN, claim="activations.gelu-derivative")
-    g = np.array([0.5, -2.0, 3.0])
-    v = np.array([-1.0, 0.5, 2.0])
-    expected = g * (A.normal_cdf(v) + v * np.exp(-v**2 / 2) / np.sqrt(2 * np.pi))
-    np.testing.assert_allclose(A.gelu_vjp(g, v), expected, rtol=EXACT_TOL, atol=0)
 
 
 def test_sigmoid_derivative_max_is_quarter_at_zero():
@@ -116,8 +92,6 @@ def _tail_reference(name: str, v: float) -> tuple[float, float]:
         "sigmoid": (lambda: 1 / (1 + mp.exp(-t)), lambda: mp.exp(-t) / (1 + mp.exp(-t)) ** 2),
         "tanh": (lambda: mp.tanh(t), lambda: mp.sech(t) ** 2),
         "softplus": (lambda: mp.log1p(mp.exp(t)), lambda: 1 / (1 + mp.exp(-t))),
-        "gelu": (lambda: t * mp.erfc(-t / mp.sqrt(2)) / 2,
-                 lambda: mp.erfc(-t / mp.sqrt(2)) / 2 + t * mp.npdf(t)),
     }
     f, df = forms[name]
     return float(f()), float(df())
@@ -126,7 +100,7 @@ def _tail_reference(name: str, v: float) -> tuple[float, float]:
 @pytest.mark.parametrize("name", sorted(SYMBOLIC))
 def test_tails_against_high_precision(name):
     """Function and derivative at large |x| keep full relative accuracy (where float64 textbook forms cancel)."""
-    f, _ = A.ELEMENTWISE[name]
+    f, _ = BASIC[name]
     pts = np.array(TAIL_POINTS)
     expected = np.array([_tail_reference(name, v) for v in TAIL_POINTS])
     np.testing.assert_allclose(f(pts), expected[:, 0], rtol=TAIL_TOL, atol=0, err_msg=name)
@@ -186,18 +160,11 @@ def test_softplus_derivative_is_sigmoid(rng):
     np.testing.assert_allclose(A.softplus_vjp(np.ones_like(v), v), A.sigmoid(v), rtol=EXACT_TOL)
 
 
-def test_normal_cdf_tails_keep_relative_accuracy():
-    """Phi(-30) ~ 4.9e-198: the erfc form keeps it; 1 + erf(-30/sqrt 2) would round to 0."""
-    value = A.normal_cdf(np.array([-30.0]))[0]
-    exact = float(sp.N((1 + sp.erf(sp.Integer(-30) / sp.sqrt(2))) / 2, 30))
-    assert value == pytest.approx(exact, rel=1e-12)
-
-
 # ------------------------------------------------------------------------------------------ gradcheck
 
-@pytest.mark.parametrize("name", sorted(A.ELEMENTWISE))
+@pytest.mark.parametrize("name", sorted(BASIC))
 def test_elementwise_gradcheck(name, rng):
-    f, f_vjp = A.ELEMENTWISE[name]
+    f, f_vjp = BASIC[name]
     v = rng.uniform(-4, 4, size=(3, 5))
     v[np.abs(v) < 0.05] = 0.5  # away from the kink of relu / leaky relu
     gradcheck(f, f_vjp, [v], rtol=GRAD_TOL)
@@ -218,9 +185,9 @@ def test_reused_input_gradient(rng):
 
 # ------------------------------------------------------------------------------------------- stability
 
-@pytest.mark.parametrize("name", sorted(A.ELEMENTWISE))
+@pytest.mark.parametrize("name", sorted(BASIC))
 def test_no_overflow_or_warning_at_huge_inputs(name):
-    f, f_vjp = A.ELEMENTWISE[name]
+    f, f_vjp = BASIC[name]
     with np.errstate(all="raise"):  # underflow too: the functions must handle it themselves
         y, dy = f(HUGE), f_vjp(np.ones_like(HUGE), HUGE)
     assert np.all(np.isfinite(y)) and np.all(np.isfinite(dy))
@@ -237,9 +204,9 @@ def test_saturated_values_are_exact():
 
 # ------------------------------------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("name", sorted(A.ELEMENTWISE))
+@pytest.mark.parametrize("name", sorted(BASIC))
 def test_bad_input(name):
-    f, f_vjp = A.ELEMENTWISE[name]
+    f, f_vjp = BASIC[name]
     with pytest.raises(ValueError, match=rf"{name}: x contains NaN or infinity"):
         f(np.array([0.0, np.nan]))
     with pytest.raises(TypeError, match=rf"{name}: x must hold real numbers"):
@@ -286,7 +253,6 @@ def test_elementwise_ranges_and_monotone_bounds(v):
     assert np.all(np.abs(A.tanh(v)) <= 1)
     assert np.all(A.softplus(v) >= A.relu(v))
     assert np.all(A.sigmoid_vjp(np.ones_like(v), v) <= 0.25 * (1 + ROUNDING))
-    assert np.all(A.gelu(v) <= A.relu(v) + 1e-12)
 
 
 @settings(max_examples=50, deadline=None)
@@ -297,62 +263,7 @@ def test_sigmoid_and_softplus_monotone(a, step):
     assert A.softplus(hi)[0] > A.softplus(lo)[0]
 
 
-# ------------------------------------------------------------------------------------- SiLU, ELU, dying ReLU
-
-SILU = x * SIGMOID
-ALPHA_E = sp.Symbol("alpha", positive=True)
-
-
-def test_silu_agrees_with_sympy_and_derivative():
-    """activations.silu-derivative: silu = x sigma, silu' = sigma (1 + x (1 - sigma)) (derived), both against mathdl."""
-    agree(SILU, A.silu, [x], domain=AGREE_DOMAIN, points=40, rtol=AGREE_TOL)
-    d = derive(sp.Derivative(SILU, x),
-               (SIGMOID + x * SIGMOID * (1 - SIGMOID), "product rule, sigma' = sigma (1 - sigma)"),
-               (SIGMOID * (1 + x * (1 - SIGMOID)), "factor sigma"), claim="activations.silu-derivative")
-    agree(d, lambda v: A.silu_vjp(np.ones_like(v), v), [x], domain=AGREE_DOMAIN, points=40, rtol=AGREE_TOL,
-          claim="activations.silu-derivative")
-    rng = np.random.default_rng(20)
-    gradcheck(A.silu, A.silu_vjp, [rng.normal(size=(4, 3))], claim="activations.silu-derivative")
-    assert A.silu_vjp(np.ones(1), np.array([-2.0]))[0] == pytest.approx(
-        float((1 - sp.E ** 2) / (1 + sp.E ** 2) ** 2), rel=EXACT_TOL)  # not monotone
-    np.testing.assert_allclose(A.silu(np.array([1.0, -3.0])), [1 / (1 + math.e ** -1), -3 / (1 + math.e ** 3)],
-                               rtol=EXACT_TOL)
-
-
-def test_silu_minimum_identity():
-    """activations.silu-derivative: at the minimiser x* = -1 - W(1/e), silu(x*) = x* + 1 and silu'(x*) = 0."""
-    x_star = float(-1 - sp.LambertW(sp.exp(-1)))
-    assert A.silu(np.array([x_star]))[0] == pytest.approx(x_star + 1, rel=1e-12)
-    assert abs(A.silu_vjp(np.ones(1), np.array([x_star]))[0]) < 1e-15
-
-
-@pytest.mark.parametrize("alpha", [1.0, 0.5, 2.0])
-def test_elu_pieces_and_derivative(alpha):
-    """activations.elu-derivative: elu' = 1 (x > 0), alpha e^x = elu(x) + alpha (x < 0), off the kink."""
-    t = sp.Symbol("t", positive=True)
-    elu_sym = sp.Piecewise((x, x > 0), (ALPHA_E * (sp.exp(x) - 1), True))
-    derive(sp.Subs(sp.Derivative(elu_sym, x), x, -t),
-           (sp.Subs(sp.Derivative(ALPHA_E * (sp.exp(x) - 1), x), x, -t), "elu on x < 0"),
-           (ALPHA_E * sp.exp(-t), "d/dx"), claim="activations.elu-derivative")
-    a = sp.Float(alpha)
-    agree(elu_sym.subs(ALPHA_E, a), lambda v: A.elu(v, alpha), [x], domain=(-3, 3), rtol=AGREE_TOL)
-    v = np.array([-3.0, -0.5, -1e-3, 1e-3, 0.5, 3.0])
-    np.testing.assert_allclose(A.elu_vjp(np.ones_like(v), v, alpha), np.where(v > 0, 1.0, alpha * np.exp(v)),
-                               rtol=EXACT_TOL, atol=0)
-    neg = v[v < 0]
-    np.testing.assert_allclose(A.elu_vjp(np.ones_like(neg), neg, alpha), A.elu(neg, alpha) + alpha, rtol=1e-12)
-    rng = np.random.default_rng(21)
-    u = rng.uniform(0.1, 2.0, size=(3, 4)) * rng.choice([-1.0, 1.0], size=(3, 4))
-    gradcheck(lambda w: A.elu(w, alpha), lambda g, w: A.elu_vjp(g, w, alpha), [u], claim="activations.elu-derivative")
-
-
-def test_elu_silu_stable_and_at_kink():
-    """Huge inputs raise nothing; elu -> -alpha; elu_vjp uses the left slope alpha at 0."""
-    np.testing.assert_array_equal(A.elu(np.array([-1e300, 0.0, 1e300]), 2.0), [-2.0, 0.0, 1e300])
-    np.testing.assert_array_equal(A.elu_vjp(np.ones(1), np.zeros(1), 0.3), [0.3])
-    assert A.silu(np.array([-1e300]))[0] == 0.0
-    assert A.elu(np.array([-1e-20]))[0] == pytest.approx(-1e-20, rel=1e-12)  # expm1 keeps the digits
-
+# ------------------------------------------------------------------------------------------- dying ReLU
 
 def test_dead_unit_fraction_and_zero_gradient():
     """activations.dying-relu: a unit negative on every example gets exactly zero weight and bias gradient."""
@@ -370,19 +281,12 @@ def test_dead_unit_fraction_and_zero_gradient():
     gW, gb = X.T @ local, local.sum(axis=0)
     assert np.count_nonzero(gW[:, dead]) == 0 and np.count_nonzero(gb[dead]) == 0
     assert np.count_nonzero(A.leaky_relu_vjp(g, a, 0.1)[:, dead]) == dead.sum() * 50  # the leak passes gradient
-    assert np.all(A.elu_vjp(np.ones_like(a), a)[:, dead] > 0)  # so does ELU
+    assert np.all(elu_vjp(np.ones_like(a), a)[:, dead] > 0)  # so does ELU
 
 
-@pytest.mark.parametrize("call,match", [
-    (lambda: A.elu(np.ones(2), alpha=0.0), "elu: alpha"),
-    (lambda: A.elu_vjp(np.ones(2), np.ones(2), alpha="1"), "elu_vjp: alpha must be a real number"),
-    (lambda: A.silu_vjp(np.ones(3), np.ones(2)), "silu_vjp: g"),
-    (lambda: A.silu(np.array([np.nan])), "silu: x contains NaN"),
-    (lambda: A.dead_unit_fraction(np.ones(3)), "dead_unit_fraction: a must be 2-D"),
-])
-def test_new_activations_bad_input(call, match):
-    with pytest.raises((TypeError, ValueError), match=match):
-        call()
+def test_dead_unit_fraction_bad_input():
+    with pytest.raises(ValueError, match="dead_unit_fraction: a must be 2-D"):
+        A.dead_unit_fraction(np.ones(3))
 
 
 def test_proper_scoring_rule_symbolic_and_numeric():

@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 
 from mathdl import activations as act
+from mathdl import activations_smooth as act_smooth
 from mathdl import exercises as E
 from mathdl import initialization as init
 from mathdl import losses
@@ -55,11 +56,11 @@ def test_leaky_he_variance_preserves_the_second_moment():
 
 def test_silu_minimiser_by_a_numerical_search():
     grid = np.linspace(-3.0, 0.0, 300_001)
-    x_grid = grid[np.argmin(act.silu(grid))]
+    x_grid = grid[np.argmin(act_smooth.silu(grid))]
     x_star = NEURONS["ex-neurons-silu-min"].solution
     assert abs(x_star - x_grid) < 2e-5
-    assert act.silu_vjp(np.ones(1), np.array([x_star]))[0] == pytest.approx(0.0, abs=1e-14)
-    assert act.silu(np.array([x_star]))[0] == pytest.approx(x_star + 1, abs=1e-14)
+    assert act_smooth.silu_vjp(np.ones(1), np.array([x_star]))[0] == pytest.approx(0.0, abs=1e-14)
+    assert act_smooth.silu(np.array([x_star]))[0] == pytest.approx(x_star + 1, abs=1e-14)
 
 
 def test_explorer_slope_is_the_backward_variance_factor():

@@ -8,7 +8,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from mathdl.activations import ELEMENTWISE
+from mathdl.activations_smooth import ELEMENTWISE
 from mathdl.figures import neurons as F
 
 matplotlib.use("Agg")

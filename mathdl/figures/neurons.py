@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from mathdl.activations import ELEMENTWISE
+from mathdl.activations_smooth import ELEMENTWISE
 
 __all__ = [
     "ACTIVATION_NAMES",
@@ -102,7 +102,7 @@ def depth_gradient_profile(activation: str = "sigmoid", depth: int = 30, width: 
     Parameters
     ----------
     activation : str
-        A name in :data:`mathdl.activations.ELEMENTWISE`.
+        A name in :data:`mathdl.activations_smooth.ELEMENTWISE`.
     depth : int in [1, 300]
         Number of layers L.
     width : int in [1, 64]
@@ -211,7 +211,7 @@ def activation_gallery(names: tuple[str, ...] = ACTIVATION_NAMES,
     Parameters
     ----------
     names : tuple of str
-        Activations to draw (names in :data:`mathdl.activations.ELEMENTWISE`).
+        Activations to draw (names in :data:`mathdl.activations_smooth.ELEMENTWISE`).
     x_range : (float, float)
         Interval of the horizontal axis.
 
@@ -379,7 +379,8 @@ def smooth_activations_figure(x_range: tuple[float, float] = (-4.0, 3.0)) -> Any
     """
     import matplotlib.pyplot as plt
 
-    from mathdl.activations import elu, elu_vjp, relu, relu_vjp, silu, silu_vjp
+    from mathdl.activations import relu, relu_vjp
+    from mathdl.activations_smooth import elu, elu_vjp, silu, silu_vjp
 
     x = np.linspace(*x_range, 701)
     one = np.ones_like(x)
