@@ -7,7 +7,7 @@ The CNN (NCHW, PyTorch's layout), for 1×8×8 inputs:
           \mathrm{flatten}\ (64) \xrightarrow{\ \mathrm{dense}\ } 10 \text{ logits},
 
 1,898 parameters; the MLP baseline 64 → 25 (tanh) → 10 has 1,885. Both are trained on the same minibatches with
-:func:`mathdl.optim.adam_step` on the mean cross-entropy (:func:`mathdl.mlp.mlp_loss`).
+:func:`mathdl.optim_adaptive.adam_step` on the mean cross-entropy (:func:`mathdl.mlp.mlp_loss`).
 
 Book: Convolutional networks, "A CNN on real digits" (claims ``convolution.cnn-digits``,
 ``convolution.mlp-comparison``).
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from mathdl import autodiff as ad
-from mathdl import mlp, optim
+from mathdl import mlp, optim_adaptive
 from mathdl.autodiff.convolution import conv2d, max_pool2d
 
 __all__ = ["CNN_CHANNELS", "accuracy", "translate", "cnn_features", "cnn_init", "cnn_logits", "count_parameters",
@@ -174,7 +174,7 @@ def train_classifier(logits_fn: Callable[..., ad.Tensor], params: Sequence[np.nd
 
     Notes
     -----
-    All parameters are flattened into one vector :math:`\theta` for :func:`mathdl.optim.adam_step`:
+    All parameters are flattened into one vector :math:`\theta` for :func:`mathdl.optim_adaptive.adam_step`:
     :math:`\theta \leftarrow \theta - \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)`.
 
     References
@@ -209,7 +209,7 @@ def train_classifier(logits_fn: Callable[..., ad.Tensor], params: Sequence[np.nd
             loss.backward()
             losses.append(float(loss.value))
             grads = np.concatenate([t.grad.ravel() for t in tensors])
-            theta, state = optim.adam_step(theta, grads, state, lr=lr)
+            theta, state = optim_adaptive.adam_step(theta, grads, state, lr=lr)
     return unflatten(theta), np.array(losses)
 
 

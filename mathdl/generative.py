@@ -427,7 +427,7 @@ def fit_gaussian_reverse_kl(x: np.ndarray, p: np.ndarray, mu0: float, sigma0: fl
     -----
     :math:`\mathrm{KL}(q\Vert p) = \sum_j q_j\log(q_j/p_j)` with :math:`q_j` the normalised Gaussian on the grid;
     the gradient in :math:`(\mu, \log\sigma)` comes from the autodiff engine, the step from
-    :func:`mathdl.optim.adam_step`.
+    :func:`mathdl.optim_adaptive.adam_step`.
 
     References
     ----------
@@ -440,7 +440,7 @@ def fit_gaussian_reverse_kl(x: np.ndarray, p: np.ndarray, mu0: float, sigma0: fl
     [1.0, 1.0]
     """
     from mathdl import autodiff as ad
-    from mathdl import optim
+    from mathdl import optim_adaptive
 
     x, pn = _grid_density(x, p, "fit_gaussian_reverse_kl")
     if np.any(pn <= 0):
@@ -461,7 +461,7 @@ def fit_gaussian_reverse_kl(x: np.ndarray, p: np.ndarray, mu0: float, sigma0: fl
     theta, state = np.array([mu0, math.log(s0)]), None
     for _ in range(steps):
         _, g = vg(theta)
-        theta, state = optim.adam_step(theta, g[0], state, lr=lr)
+        theta, state = optim_adaptive.adam_step(theta, g[0], state, lr=lr)
     return float(theta[0]), float(math.exp(theta[1]))
 
 

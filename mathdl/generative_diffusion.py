@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from mathdl import autodiff as ad
-from mathdl import optim
+from mathdl import optim_adaptive
 from mathdl.mlp import mlp_init, mlp_logits
 from mathdl.validate import real_array as _real
 
@@ -315,7 +315,7 @@ def train_diffusion(X: np.ndarray, betas: np.ndarray, steps: int = 3000, batch: 
         xt = np.sqrt(a) * x0 + np.sqrt(1.0 - a) * eps
         losses[k], grads = loss_vg(*params, np.hstack([xt, time_features(t, T)]), eps)
         for i, g in enumerate(grads):
-            params[i], states[i] = optim.adam_step(params[i], g, states[i], lr=lr)
+            params[i], states[i] = optim_adaptive.adam_step(params[i], g, states[i], lr=lr)
     return params, losses
 
 

@@ -6,7 +6,8 @@ change of variables, :math:`\\log p_X(x) = \\log p_Z(f(x)) + \\log|\\det J_f(x)|
 :math:`y_2 = x_2 \\odot e^{s(x_1)} + t(x_1)`: its Jacobian is triangular and :math:`\\log|\\det| = \\sum s(x_1)`
 (claim ``generative.coupling-logdet``). The flow here alternates which coordinate is kept; :math:`s` and
 :math:`t` come from one small MLP per layer, with :math:`s = \\tanh(\\cdot)` bounded. Training is exact maximum
-likelihood with :mod:`mathdl.autodiff` and :func:`mathdl.optim.adam_step` (claim ``generative.change-of-variables``).
+likelihood with :mod:`mathdl.autodiff` and :func:`mathdl.optim_adaptive.adam_step` (claim
+``generative.change-of-variables``).
 Claim ids are declared in :data:`mathdl.generative.CLAIMS`.
 
 Book: Generative models, "Normalizing flows".
@@ -18,7 +19,7 @@ import math
 import numpy as np
 
 from mathdl import autodiff as ad
-from mathdl import optim
+from mathdl import optim_adaptive
 from mathdl.generative import LOG2PI
 from mathdl.mlp import mlp_init, mlp_logits
 from mathdl.validate import real_array as _real
@@ -294,7 +295,7 @@ def train_flow(X: np.ndarray, layers: int = 6, hidden: int = 32, steps: int = 80
     for k in range(steps):
         history[k], grads = vg(*flat, X[rng.integers(0, X.shape[0], size=batch)])
         for i, g in enumerate(grads):
-            flat[i], states[i] = optim.adam_step(flat[i], g, states[i], lr=lr)
+            flat[i], states[i] = optim_adaptive.adam_step(flat[i], g, states[i], lr=lr)
     out, i = [], 0
     for m in sizes:
         out.append(flat[i:i + m])

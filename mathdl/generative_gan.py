@@ -2,7 +2,7 @@
 
 The formulas of the chapter's GAN sections (claims ``generative.optimal-discriminator``,
 ``generative.gan-value-js``, ``generative.generator-gradients``, ``generative.wasserstein-sorted``) and a GAN on a
-ring of eight Gaussians trained with :mod:`mathdl.autodiff` and :func:`mathdl.optim.adam_step`
+ring of eight Gaussians trained with :mod:`mathdl.autodiff` and :func:`mathdl.optim_adaptive.adam_step`
 (claim ``generative.gan-modes``). The claim ids are declared in :data:`mathdl.generative.CLAIMS`.
 
 Book: Generative models, "Generative adversarial networks".
@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from mathdl import autodiff as ad
-from mathdl import info, optim
+from mathdl import info, optim_adaptive
 from mathdl.generative import LOG2PI, _positive, softplus
 from mathdl.mlp import mlp_init, mlp_logits
 from mathdl.validate import real_array as _real
@@ -546,10 +546,10 @@ def train_gan(data: np.ndarray, steps: int = 2000, batch: int = 128, hidden: int
         fake = generate(G, rng.standard_normal((batch, d_z)))
         d_losses[k], grads = d_vg(*D, fake, real)
         for i, g in enumerate(grads):
-            D[i], d_state[i] = optim.adam_step(D[i], g, d_state[i], lr=lr, betas=(0.5, 0.999))
+            D[i], d_state[i] = optim_adaptive.adam_step(D[i], g, d_state[i], lr=lr, betas=(0.5, 0.999))
         g_losses[k], grads = g_vg(*G, *D, rng.standard_normal((batch, d_z)))
         for i, g in enumerate(grads):
-            G[i], g_state[i] = optim.adam_step(G[i], g, g_state[i], lr=lr, betas=(0.5, 0.999))
+            G[i], g_state[i] = optim_adaptive.adam_step(G[i], g, g_state[i], lr=lr, betas=(0.5, 0.999))
     snapshot(steps)
     return GANRun(G, D, np.array(snap_steps), np.array(snaps), np.array(surfaces), (gx, gy), z_fixed,
                   d_losses, g_losses)

@@ -4,7 +4,7 @@ An encoder MLP maps an image x (64 pixels in [0, 1]) to the mean and log standar
 :math:`q(z \\mid x) = N(\\mu(x), \\operatorname{diag}\\sigma(x)^2)`; a decoder MLP maps z to 64 Bernoulli logits.
 The loss is the negative ELBO, reconstruction plus the Gaussian KL of claim ``info.kl-diagonal-gaussian``, with
 the reparameterisation :math:`z = \\mu + \\sigma \\odot \\varepsilon`; everything runs on :mod:`mathdl.autodiff`
-and :func:`mathdl.optim.adam_step` (claims ``generative.vae-loss``, ``generative.iwae-monotone``, declared in
+and :func:`mathdl.optim_adaptive.adam_step` (claims ``generative.vae-loss``, ``generative.iwae-monotone``, declared in
 :data:`mathdl.generative.CLAIMS`).
 
 Book: Generative models, "The variational autoencoder".
@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from mathdl import autodiff as ad
-from mathdl import info, optim
+from mathdl import info, optim_adaptive
 from mathdl.generative import LOG2PI, softplus
 from mathdl.mlp import mlp_init, mlp_logits
 from mathdl.validate import real_array as _real
@@ -305,5 +305,5 @@ def train_vae(X: np.ndarray, steps: int = 1500, batch: int = 100, hidden: int = 
         _, grads = vg(*params, X[idx], rng.standard_normal((batch, d_z)))
         history[k] = objective.terms
         for i, g in enumerate(grads):
-            params[i], states[i] = optim.adam_step(params[i], g, states[i], lr=lr)
+            params[i], states[i] = optim_adaptive.adam_step(params[i], g, states[i], lr=lr)
     return VAE(params[:n_enc], params[n_enc:], int(d_z)), history

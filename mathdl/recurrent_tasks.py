@@ -1,8 +1,8 @@
 r"""Training recurrent networks: the recall-after-a-lag memory task and a character-level language model.
 
 Everything is trained with the engine (:mod:`mathdl.autodiff`, through :func:`mathdl.recurrent.run`) and
-:func:`mathdl.optim.adam_step`, with gradients clipped by norm (:func:`mathdl.recurrent.clip_by_norm`); runs are
-seeded and deterministic.
+:func:`mathdl.optim_adaptive.adam_step`, with gradients clipped by norm (:func:`mathdl.recurrent.clip_by_norm`);
+runs are seeded and deterministic.
 
 Book: Recurrent networks, "Experiments: memory across a lag" and "A character-level model".
 """
@@ -14,7 +14,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from mathdl import autodiff as ad
-from mathdl import optim
+from mathdl import optim_adaptive
 from mathdl.recurrent import GATES, _kind, _positive_int, clip_by_norm, init_params, run, sequence_nll
 
 __all__ = ["CharModel", "MemoryRun", "char_vocab", "encode", "memory_task", "one_hot", "sample_text",
@@ -120,7 +120,7 @@ def _adam_loop(params, loss_fn, steps, lr, clip, probe, probe_every):
             norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
         norms.append(norm)
         losses.append(float(loss.value))
-        vec, state = optim.adam_step(vec, np.concatenate([g.ravel() for g in grads]), state, lr=lr)
+        vec, state = optim_adaptive.adam_step(vec, np.concatenate([g.ravel() for g in grads]), state, lr=lr)
         params = _unflatten(vec, params)
     return params, losses, probes, norms
 

@@ -14,7 +14,7 @@ code lives:
 * :mod:`mathdl.regularization_training` -- the digits experiment (one MLP trained with none / L2 / dropout /
   batch norm / early stopping);
 * :mod:`mathdl.autodiff.normalization` -- dropout, batch norm and layer norm as engine ops with their VJPs;
-* :func:`mathdl.optim.adamw_step` -- AdamW's decoupled weight decay.
+* :func:`mathdl.optim_adaptive.adamw_step` -- AdamW's decoupled weight decay.
 
 The filters are also SymPy expressions (:data:`RIDGE_FILTER`, :data:`EARLY_STOPPING_FILTER`), from which the
 chapter's JavaScript explorer prints its formulas.

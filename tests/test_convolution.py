@@ -480,7 +480,7 @@ def test_inits_and_accuracy_exactly():
 def test_train_classifier_one_step_is_adam():
     """convolution.mlp-comparison: one full-batch step of train_classifier is one Adam step on the engine gradient."""
     from mathdl import autodiff as ad
-    from mathdl import mlp, optim
+    from mathdl import mlp, optim_adaptive
     d = digits(40, 10, seed=1, images=True)
     p0 = cn.mlp_baseline_init(5, seed=2)
     params, losses = cn.train_classifier(cn.mlp_baseline_logits, p0, d.X_train, d.y_train, epochs=1, batch=40, lr=0.05)
@@ -488,6 +488,6 @@ def test_train_classifier_one_step_is_adam():
     loss = mlp.mlp_loss(cn.mlp_baseline_logits(tensors, d.X_train), d.y_train)
     loss.backward()
     theta = np.concatenate([q.ravel() for q in p0])
-    new, _ = optim.adam_step(theta, np.concatenate([t.grad.ravel() for t in tensors]), None, lr=0.05)
+    new, _ = optim_adaptive.adam_step(theta, np.concatenate([t.grad.ravel() for t in tensors]), None, lr=0.05)
     assert np.isclose(losses[0], float(loss.value), rtol=1e-12, atol=0)
     assert _close(np.concatenate([q.ravel() for q in params]), new)

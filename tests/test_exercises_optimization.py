@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 from scipy.optimize import brentq
 
-from mathdl import objectives, optim, rates
+from mathdl import objectives, optim, optim_adaptive, rates
 from mathdl import optim_schedules as osch
 from mathdl import optim_stochastic as ost
 from mathdl.exercises import check, exercises
@@ -56,7 +56,7 @@ def test_adagrad_bug_ratio_by_running_both():
     for _ in range(50):
         G = 9.0 * np.ones(1)                        # the bug: overwritten, not summed
         p_new = p - 0.1 * 3.0 / (np.sqrt(G) + 1e-10)
-        q_new, state = optim.adagrad_step(q, np.array([3.0]), state, lr=0.1, eps=1e-10)
+        q_new, state = optim_adaptive.adagrad_step(q, np.array([3.0]), state, lr=0.1, eps=1e-10)
         ratio = float((p - p_new)[0] / (q - q_new)[0])
         p, q = p_new, q_new
     assert SOL["ex-optimization-adagrad-bug"].solution == pytest.approx(ratio, rel=1e-8)
@@ -126,7 +126,7 @@ def test_steps_to_a_millionth_from_the_rates_and_a_run():
 
 def test_adam_bias_from_adam_steps_stored_moments():
     g = np.array([2.0, -0.5])
-    p, state = optim.adam_step(np.zeros(2), g, lr=1e-3, betas=(0.9, 0.999), eps=1e-15)
+    p, state = optim_adaptive.adam_step(np.zeros(2), g, lr=1e-3, betas=(0.9, 0.999), eps=1e-15)
     factor = np.abs(g) / np.sqrt(state.exp_avg_sq)
     uncorrected = state.exp_avg / np.sqrt(state.exp_avg_sq)           # the step / lr without the corrections
     assert np.allclose(np.abs(p), 1e-3, rtol=1e-9)                      # the corrected step is lr sign(g)

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from mathdl import optim
+from mathdl import optim_adaptive
 from mathdl import optim_schedules as osch
 from mathdl import optim_stochastic as ost
 
@@ -61,7 +61,7 @@ def test_adam_v_relative_variance_formula_and_measurement():
     rng = np.random.default_rng(0)
     p, state = np.zeros(40000), None
     for step in range(1, 31):
-        p, state = optim.adam_step(p, rng.standard_normal(p.size), state, lr=0.0, betas=(0.9, b))
+        p, state = optim_adaptive.adam_step(p, rng.standard_normal(p.size), state, lr=0.0, betas=(0.9, b))
     v_hat = state.exp_avg_sq / (1 - b**30)
     assert abs(v_hat.var() / float(osch.adam_v_relative_variance(30, b)) - 1) < 0.05
     with pytest.raises(ValueError, match="beta2 must lie in"):

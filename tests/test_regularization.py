@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import Lasso, Ridge
 
-from mathdl import optim
+from mathdl import optim, optim_adaptive
 from mathdl import regularization as reg
 from mathdl import regularization_capacity as cap
 from mathdl import regularization_noise as noise
@@ -296,8 +296,8 @@ def test_adam_l2_is_not_decoupled_decay():
     """claim regularization.adam-l2-not-decay: at g = 0 Adam + L2 moves by lr sign(p) for any lam, AdamW by lr lam p."""
     p = np.array([1.0, -3.0])
     for lam in (1e-4, 1e-2, 1.0):
-        adam, _ = optim.adam_step(p, np.zeros(2), lr=0.1, eps=1e-300, weight_decay=lam)
-        adamw, _ = optim.adamw_step(p, np.zeros(2), lr=0.1, eps=1e-300, weight_decay=lam)
+        adam, _ = optim_adaptive.adam_step(p, np.zeros(2), lr=0.1, eps=1e-300, weight_decay=lam)
+        adamw, _ = optim_adaptive.adamw_step(p, np.zeros(2), lr=0.1, eps=1e-300, weight_decay=lam)
         np.testing.assert_allclose(adam, p - 0.1 * np.sign(p), rtol=1e-12)
         np.testing.assert_allclose(adamw, p * (1 - 0.1 * lam), rtol=1e-12)
 

@@ -2,14 +2,15 @@
 
 The rendered book has no Python kernel, so the chapter embeds this explorer instead: sliders, two SVG plots
 and about two hundred lines of plain JavaScript (no framework, no CDN, no external URL). Its mathematics comes
-from the same source as :mod:`mathdl.optim`:
+from the same source as :mod:`mathdl.optim` and :mod:`mathdl.optim_adaptive`:
 
 * each objective's value, gradient and Hessian are **printed from the SymPy expressions** of
   :data:`mathdl.objectives.EXPRESSIONS` by SymPy's JavaScript code printer (:func:`sympy.jscode`);
 * the optimizer updates are the documented formulas of :func:`mathdl.optim.sgd_step`,
-  :func:`~mathdl.optim.rmsprop_step`, :func:`~mathdl.optim.adam_step` and :func:`~mathdl.optim.newton_step`,
-  written once more in JavaScript in the same order of floating-point operations (``tests/
-  test_browser_optimization.py`` checks in Chromium that both give the same trajectories to 1e-9).
+  :func:`~mathdl.optim_adaptive.rmsprop_step`, :func:`~mathdl.optim_adaptive.adam_step` and
+  :func:`~mathdl.optim.newton_step`, written once more in JavaScript in the same order of floating-point
+  operations (``tests/test_browser_optimization.py`` checks in Chromium that both give the same trajectories to
+  1e-9).
 
 The page exposes ``window.mathdlExplorer.trajectory(objective, optimizer, hyper, start, steps)`` (same
 arguments and result as :func:`mathdl.optim.trajectory`) and ``window.mathdlExplorer.hyperparameters(label,
