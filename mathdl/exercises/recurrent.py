@@ -28,3 +28,8 @@ _q = 2 ** (-1 / 100)
 register(Exercise(
     "ex-recurrent-forget-bias", "recurrent", "Opening the carousel", "number", math.log(_q / (1 - _q)),
     "the smallest forget-gate bias b (a number, to 3 significant digits)", rtol=2e-3))
+
+register(Exercise(
+    "ex-recurrent-transient", "recurrent", "Transient growth in the explorer", "number", (6.67895242047848, 10),
+    "two numbers: the largest ||W^t||_2 (two significant digits), then the first t >= 1 with ||W^t||_2 < 1",
+    rtol=(0.01, 0.0)))

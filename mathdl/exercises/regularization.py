@@ -32,3 +32,14 @@ register(Exercise(
     "ex-regularization-prior-mean", "regularization", "Ridge towards a prior mean", "function",
     _prior_mean_ridge, "a function minimizer(X, y, lam, w0) returning w of shape (d,)",
     shapes=((6, 3), (6,), (), (3,)), low=0.1, high=1.5))
+
+register(Exercise(
+    "ex-regularization-dof", "regularization", "Degrees of freedom on the digits", "number",
+    73.59060726261019, "lambda, the ridge strength with df(lambda) = 10 on the 300 images (two significant digits)",
+    rtol=0.02))
+
+_p, _x = sp.symbols("p x", positive=True)
+register(Exercise(
+    "ex-regularization-dropout-bug", "regularization", "Find the bug: dropout that shrinks", "expression",
+    (1 - _p) ** 2 * _x, "E[x * mask * (1 - p)], the expected training-time activation, as a formula in x and p",
+    symbols=(_p, _x), conditions=(_p < 1,)))
