@@ -193,7 +193,8 @@ def _tests_for(path: Path) -> list[str]:
 
 def mutate_module(path: Path, tests: list[str], operators: bool) -> dict:
     rel = path.resolve().relative_to(ROOT)
-    modname = ".".join(rel.with_suffix("").parts)
+    parts = rel.with_suffix("").parts
+    modname = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)   # a package is its __init__.py
     module = importlib.import_module(modname)
     module.__dict__["__mathdl_perturb__"] = _perturb
     tree = ast.parse(path.read_text())

@@ -349,3 +349,46 @@ def test_newer_chapters_added_solutions_recomputed_independently():
         return sum(integrate.quad(f, a, b, limit=200)[0] for a, b in ((-40, 0), (0, 40)))
     assert js(-6, 6) == pytest.approx(sol["ex-generative-explore"], rel=1e-6)
     assert js(-1, 1) < js(-3, 3) < sol["ex-generative-explore"]
+
+
+def test_every_kind_of_malformed_answer_gets_a_message_that_says_what_is_expected():
+    assert "could not read" in check("ex-generative-kl-grad", "exp(2*rho) +* 1").message
+    assert "expected a SymPy expression or a string" in check("ex-generative-kl-grad", [1, 2]).message
+    assert check("ex-generative-kl-grad", sp.Integer(0) + sp.exp(2 * sp.Symbol("rho")) - 1).correct
+    v = check("ex-convolution-transpose", lambda g, x: "a string")
+    assert not v.correct and "not finite numbers" in v.message
+    v = check("ex-convolution-transpose", lambda g, x: np.full(5, np.nan))
+    assert not v.correct and "not finite numbers" in v.message
+    assert "expected a function vjp(g, *inputs)" in check("ex-convolution-transpose", 3.0).message
+    assert "expected a Python function" in check("ex-regularization-prior-mean", "w = ...").message
+
+
+def test_expression_hints_beyond_a_factor_two():
+    rho = sp.Symbol("rho", real=True)
+    assert "constant factor (3)" in check("ex-generative-kl-grad", 3 * (sp.exp(2 * rho) - 1)).hint
+    assert "factor 2" in check("ex-generative-kl-grad", (sp.exp(2 * rho) - 1) / 2).hint
+    v = check("ex-generative-kl-grad", sp.exp(rho))                 # no simple relation: where they differ
+    assert not v.correct and "differs from the solution at" in v.hint
+
+
+def test_a_transposed_matrix_answer_is_named():
+    ex = E.Exercise("ex-generative-zz-matrix", "generative", "t", "function", lambda a: a @ np.diag([1.0, 2.0, 3.0]),
+                    "f(A) of shape (2, 3)", shapes=((2, 3),))
+    E._REGISTRY[ex.id] = ex
+    try:
+        v = check(ex.id, lambda a: (a @ np.diag([1.0, 2.0, 3.0])).T)
+        assert not v.correct and "transpose" in v.hint, v
+        assert check(ex.id, lambda a: a * np.array([1.0, 2.0, 3.0])).correct
+    finally:
+        del E._REGISTRY[ex.id]
+
+
+def test_a_verdict_reads_as_a_line_and_as_a_truth_value(monkeypatch):
+    right, wrong = check("ex-generative-baseline", 10), check("ex-generative-baseline", -10)
+    assert bool(right) and not bool(wrong)
+    assert str(right).startswith("✓ ex-generative-baseline: correct")
+    assert str(wrong) == "✗ ex-generative-baseline: not yet. Hint: the sign is wrong."
+    # when SymPy cannot decide, agreement at random points is reported as "probably right", never as a ✓
+    monkeypatch.setattr(E, "_proved_zero", lambda e: False)
+    v = check("ex-generative-kl-grad", "exp(2*rho) - 1")
+    assert not v.correct and "could not prove" in v.message and "probably right" in v.message

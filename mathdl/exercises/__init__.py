@@ -533,10 +533,12 @@ def _register_chapters() -> None:
     Discovered, not listed, so a chapter's self-checks live in its own file alone."""
     import importlib
     import pkgutil
+    from pathlib import Path
 
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    folder = str(Path(__file__).resolve().parent)   # not __path__: tools may load this file as a plain module
+    for info in sorted(pkgutil.iter_modules([folder]), key=lambda m: m.name):
         if not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
+            importlib.import_module(f"mathdl.exercises.{info.name}")
 
 
 _register_chapters()
