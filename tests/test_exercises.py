@@ -102,6 +102,8 @@ def test_every_self_check_is_an_exercise_of_its_chapter_that_shows_the_call(ex):
     block = next((b for b in BLOCKS.get(ex.chapter, []) if b.label == ex.id), None)
     assert block, f"{ex.id}: no such exercise in book/{ex.chapter}.ipynb"
     assert f'check("{ex.id}", answer)' in block.body, f"{ex.id}: the exercise does not say how to check an answer"
+    # ... and says what to pass in the words check() uses in its messages (Markdown would read ** as bold)
+    assert "where `answer` is " + ex.asks.replace("**", r"\*\*") in block.body, f"{ex.id}: the book's asks differ"
     assert block.title == ex.title, f"{ex.id}: registered title {ex.title!r}, the book says {block.title!r}"
 
 

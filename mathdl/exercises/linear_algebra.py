@@ -21,7 +21,7 @@ register(Exercise(
 register(Exercise(
     "ex-linear_algebra-power-steps", "linear_algebra", "How many steps does power iteration need?", "expression",
     sp.log(_eps) / (4 * sp.log(_rho)),
-    "the number of steps t that shrinks the error of sigma_hat**2 by the factor eps, as a formula in eps and rho "
+    "the number of steps n that shrinks the error of sigma_hat**2 by the factor eps, as a formula in eps and rho "
     "(rho = sigma_2/sigma_1; 0 < eps, rho < 1)",
     symbols=(_eps, _rho), conditions=(_eps < 1, _rho < 1)))
 
