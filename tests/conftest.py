@@ -20,6 +20,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# Property tests draw the same examples on every run (no example database, no random seed per run): a red CI run
+# is reproducible, and a green one does not turn red because Hypothesis happened upon a new corner that day. To
+# search wider locally: pytest --hypothesis-profile=explore.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile("ci")
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 # The test copy of the book: built from the notebooks' stored outputs (which strict nbval re-executes and compares
