@@ -22,11 +22,11 @@ import pytest
 
 # Property tests draw the same examples on every run (no example database, no random seed per run): a red CI run
 # is reproducible, and a green one does not turn red because Hypothesis happened upon a new corner that day. To
-# search wider locally: pytest --hypothesis-profile=explore.
+# draw fresh examples locally: pytest --hypothesis-profile=explore.
 from hypothesis import settings  # noqa: E402
 
 settings.register_profile("ci", derandomize=True, database=None)
-settings.register_profile("explore", max_examples=1000)
+settings.register_profile("explore", derandomize=False, max_examples=1000)
 settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
