@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
+from activation_harness import AGREE_DOMAIN, AGREE_TOL, check_bad_input, check_tails, vjp_as_function
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -22,10 +23,8 @@ from mathdl.verify import ProofError, agree, derive, gradcheck
 
 pytestmark = pytest.mark.usefixtures("strict_floats")  # no overflow, no NaN, no warning
 
-AGREE_TOL = 1e-10       # lambdified SymPy vs numpy, relative max-norm
 GRAD_TOL = 1e-6         # VJP vs central differences
 EXACT_TOL = 1e-12       # identities that hold to rounding
-TAIL_TOL = 1e-12        # relative error in the tails against 50-digit reference values
 HUGE = np.array([-1e300, -1000.0, -745.0, -40.0, 0.0, 40.0, 745.0, 1000.0, 1e300])
 
 x = sp.Symbol("x", real=True)
@@ -34,16 +33,14 @@ PHI = (1 + sp.erf(x / sp.sqrt(2))) / 2
 SYMBOLIC = {"gelu": x * PHI}  # name -> SymPy form
 #: The registry's activations that live in mathdl.activations_smooth (the others are tested in test_activations.py).
 SMOOTH = {name: fs for name, fs in S.ELEMENTWISE.items() if fs[0].__module__ == "mathdl.activations_smooth"}
-#: Where the lambdified textbook forms are themselves accurate to AGREE_TOL in float64: beyond |x| ~ 4,
-#: 1 + erf(x / sqrt 2) loses digits to cancellation (mathdl uses the erfc form). The tails are checked against
-#: 50-digit mpmath evaluation instead (test_tails_against_high_precision).
-AGREE_DOMAIN = (-4.0, 4.0)
-TAIL_POINTS = (-600.0, -200.0, -37.0, -12.0, -6.0, 6.0, 12.0, 37.0, 200.0, 600.0)
+# AGREE_DOMAIN (activation_harness) is where the lambdified textbook forms are themselves accurate to
+# AGREE_TOL in float64: beyond |x| ~ 4,
+# 1 + erf(x / sqrt 2) loses digits to cancellation (mathdl uses the erfc form). The tails are checked against
+# 50-digit mpmath evaluation instead (test_tails_against_high_precision).
 
 
 def _vjp_as_function(name: str):
-    _, f_vjp = SMOOTH[name]
-    return lambda v: f_vjp(np.ones_like(np.asarray(v, dtype=float)), v)
+    return vjp_as_function(SMOOTH[name][1])
 
 
 # ------------------------------------------------------------------------------------------- the registry
@@ -110,12 +107,7 @@ def _tail_reference(name: str, v: float) -> tuple[float, float]:
 @pytest.mark.parametrize("name", sorted(SYMBOLIC))
 def test_tails_against_high_precision(name):
     """Function and derivative at large |x| keep full relative accuracy (where float64 textbook forms cancel)."""
-    f, _ = SMOOTH[name]
-    pts = np.array(TAIL_POINTS)
-    expected = np.array([_tail_reference(name, v) for v in TAIL_POINTS])
-    np.testing.assert_allclose(f(pts), expected[:, 0], rtol=TAIL_TOL, atol=0, err_msg=name)
-    np.testing.assert_allclose(_vjp_as_function(name)(pts), expected[:, 1], rtol=TAIL_TOL, atol=0,
-                               err_msg=f"{name}'")
+    check_tails(name, *SMOOTH[name], _tail_reference)
 
 
 @pytest.mark.parametrize("name", sorted(SMOOTH))
@@ -134,15 +126,7 @@ def test_no_overflow_or_warning_at_huge_inputs(name):
 
 @pytest.mark.parametrize("name", sorted(SMOOTH))
 def test_bad_input(name):
-    f, f_vjp = SMOOTH[name]
-    with pytest.raises(ValueError, match=rf"{name}: x contains NaN or infinity"):
-        f(np.array([0.0, np.nan]))
-    with pytest.raises(TypeError, match=rf"{name}: x must hold real numbers"):
-        f(np.array([1 + 2j]))
-    with pytest.raises(TypeError, match=rf"{name}: x must be a numpy array"):
-        f("1.0")
-    with pytest.raises(ValueError, match=rf"{name}_vjp: g \(the upstream gradient\) must have x's shape \(3,\)"):
-        f_vjp(np.ones(2), np.ones(3))
+    check_bad_input(name, *SMOOTH[name])
 
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
